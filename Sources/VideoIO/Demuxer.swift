@@ -1,0 +1,69 @@
+import CFFmpeg
+
+/// Owns an input AVFormatContext: a file, a URL, or `-` for stdin.
+final class Demuxer {
+    let context: UnsafeMutablePointer<AVFormatContext>
+    let path: String
+
+    init(path: String, formatName: String?) throws {
+        self.path = path
+        FFmpegLog.installDefault()
+        var format: UnsafePointer<AVInputFormat>?
+        if let formatName {
+            format = av_find_input_format(formatName)
+            if format == nil { throw VideoIOError.invalidOption("unknown input format '\(formatName)'") }
+        }
+        // FFmpeg's pipe protocol reads fd 0 for "pipe:0"; a path that merely looks like a URL stays a URL.
+        let url = path == "-" ? "pipe:0" : path
+        _ = takeLoggedError()
+        var ctx: UnsafeMutablePointer<AVFormatContext>?
+        var ret = avformat_open_input(&ctx, url, format, nil)
+        guard ret >= 0, let ctx else { throw VideoIOError.input(path: path, reason: ffmpegReason(ret)) }
+        context = ctx
+        ret = avformat_find_stream_info(ctx, nil)
+        if ret < 0 { throw VideoIOError.input(path: path, reason: ffmpegReason(ret)) }
+    }
+
+    deinit {
+        var ctx: UnsafeMutablePointer<AVFormatContext>? = context
+        avformat_close_input(&ctx)
+    }
+
+    var streamCount: Int { Int(context.pointee.nb_streams) }
+
+    func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> {
+        context.pointee.streams[index]!
+    }
+
+    /// The stream FFmpeg would pick for `type`, or nil.
+    func bestStream(_ type: AVMediaType) -> Int? {
+        let index = av_find_best_stream(context, type, -1, -1, nil, 0)
+        return index >= 0 ? Int(index) : nil
+    }
+
+    /// Start of the presentation in seconds (0 when the container does not say).
+    var startTime: Double {
+        let t = context.pointee.start_time
+        return t == AVCodes.noPTS ? 0 : Double(t) / Double(AV_TIME_BASE)
+    }
+
+    /// Duration in seconds, or nil when the container does not say (pipes, raw streams).
+    var duration: Double? {
+        let d = context.pointee.duration
+        return d == AVCodes.noPTS || d <= 0 ? nil : Double(d) / Double(AV_TIME_BASE)
+    }
+
+    var formatName: String { String(cString: context.pointee.iformat.pointee.name) }
+
+    /// Seeks to the last keyframe at or before `seconds` (absolute, in the container's timeline). Returns false when
+    /// the input cannot seek (pipes): the caller then decodes from the start and drops frames.
+    func seek(toSeconds seconds: Double) -> Bool {
+        let target = Int64(seconds * Double(AV_TIME_BASE))
+        return avformat_seek_file(context, -1, Int64.min, target, target, 0) >= 0
+    }
+
+    /// Reads the next packet of any stream into `packet`.
+    func read(into packet: Packet) -> AVStatus {
+        AVStatus(av_read_frame(context, packet.pointer))
+    }
+}

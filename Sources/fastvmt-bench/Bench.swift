@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fastvmt-bench",
+        abstract: "The project's benchmarks; each prints a markdown table for BENCHMARKS.md.",
+        subcommands: [IOBenchmark.self]
+    )
+}

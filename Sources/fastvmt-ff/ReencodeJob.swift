@@ -1,0 +1,44 @@
+import VideoIO
+
+/// IN → Float32 RGB frames → OUT, with the source audio copied. The transfer stage plugs in between read and write.
+struct ReencodeJob {
+    let readerOptions: ReaderOptions
+    let writerOptions: WriterOptions
+    let input: String
+    let output: String
+
+    init(_ readerOptions: ReaderOptions, _ writerOptions: WriterOptions, input: String, output: String) throws {
+        self.readerOptions = readerOptions
+        self.writerOptions = writerOptions
+        self.input = input
+        self.output = output
+    }
+
+    func run(log: Log) throws {
+        // The input is opened first so a bad input never leaves an output file behind.
+        let reader = try VideoReader(path: input, options: readerOptions)
+        let info = reader.info
+        log.verbose("\(input): \(info.container), \(info.codec) \(info.width)x\(info.height) \(info.pixelFormat) "
+            + "at \(info.frameRate) fps, rotation \(info.rotation)"
+            + (info.audio.map { ", audio \($0.codec) \($0.sampleRate) Hz" } ?? ", no audio"))
+        let writer = try VideoWriter(path: output, size: reader.outputSize, frameRate: reader.outputFrameRate,
+                                     audio: info.audio, options: writerOptions)
+        if let dropped = writer.audioDropped { log.info("audio not copied: \(dropped)") }
+        let progress = Progress(total: reader.expectedFrameCount, enabled: log.level >= .normal)
+        while let event = try reader.next() {
+            switch event {
+            case .video(let frame):
+                try writer.write(frame)
+                progress.update(frames: writer.framesWritten)
+            case .audio(let packet):
+                try writer.write(packet)
+            }
+        }
+        guard writer.framesWritten > 0 else {
+            writer.abort()
+            throw VideoIOError.input(path: input, reason: "no video frames in the requested range")
+        }
+        try writer.finish()
+        progress.finish(frames: writer.framesWritten)
+    }
+}

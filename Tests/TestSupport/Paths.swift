@@ -1,0 +1,23 @@
+import Foundation
+
+/// The repository's root, found from this file's location.
+public let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+public func sample(_ name: String) -> String {
+    repositoryRoot.appendingPathComponent("samples").appendingPathComponent(name).path
+}
+
+/// A built executable of this package: it sits beside the test bundle in the build products folder.
+public func builtProduct(_ name: String) -> String {
+    var dir = Bundle.main.bundleURL
+    if dir.pathExtension == "xctest" { dir.deleteLastPathComponent() }
+    return dir.appendingPathComponent(name).path
+}
+
+/// Resident set size of this process in bytes (Linux /proc).
+public func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+}
