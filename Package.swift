@@ -31,7 +31,8 @@ let package = Package(
             dependencies: ["VideoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport"]),
+        // VideoIOTests runs fastvmt-bench's memory check in a process of its own.
+        .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport", "fastvmt-bench"]),
         .testTarget(name: "fastvmt-ffTests", dependencies: ["fastvmt-ff", "TestSupport"]),
     ]
 )

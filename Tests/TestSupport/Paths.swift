@@ -14,10 +14,3 @@ public func builtProduct(_ name: String) -> String {
     if dir.pathExtension == "xctest" { dir.deleteLastPathComponent() }
     return dir.appendingPathComponent(name).path
 }
-
-/// Resident set size of this process in bytes (Linux /proc).
-public func residentBytes() -> Int {
-    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-    let fields = text.split(separator: " ")
-    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
-}
