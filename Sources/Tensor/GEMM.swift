@@ -1,0 +1,52 @@
+import CBLAS
+
+/// Row-major SGEMM through OpenBLAS, threaded by `Parallel`.
+///
+/// OpenBLAS is set to one thread once, at first use: the engine's kernels already run on every core through
+/// Dispatch, and a second thread pool inside BLAS would oversubscribe the cores whenever a kernel calls GEMM from
+/// a worker. Large products are split by rows (or columns) of C into one single-threaded call per worker.
+public enum GEMM {
+    @usableFromInline
+    static let singleThreaded: Void = { openblas_set_num_threads(1) }()
+
+    /// Products smaller than this many multiply-adds run as one call: splitting costs more than it saves.
+    public static let parallelThreshold = 1 << 20
+
+    /// C[m, n] = alpha · op(A) · op(B) + beta · C, with op(X) = Xᵀ when `transX`. Leading dimensions in elements.
+    @inlinable
+    public static func multiply(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, threaded: Bool = true
+    ) {
+        _ = singleThreaded
+        guard m > 0, n > 0 else { return }
+        let parts = threaded ? min(Parallel.workers, max(1, m * n * k / parallelThreshold)) : 1
+        if parts <= 1 {
+            call(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
+        if m >= n {
+            Parallel.chunks(m, minimumWork: 0) { rows in
+                let aRows = transA ? a + rows.lowerBound : a + rows.lowerBound * lda
+                call(transA, transB, rows.count, n, k, alpha, aRows, lda, b, ldb, beta, c + rows.lowerBound * ldc, ldc)
+            }
+        } else {
+            Parallel.chunks(n, minimumWork: 0) { columns in
+                let bColumns = transB ? b + columns.lowerBound * ldb : b + columns.lowerBound
+                call(transA, transB, m, columns.count, k, alpha, a, lda, bColumns, ldb, beta, c + columns.lowerBound, ldc)
+            }
+        }
+    }
+
+    @inlinable
+    static func call(
+        _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}

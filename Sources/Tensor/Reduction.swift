@@ -1,0 +1,98 @@
+/// Sums over axes. Accumulation is in Double for whole-tensor sums (losses are sums of many small terms).
+public enum Reduction {
+    /// Sum of every element, as a 0-d tensor.
+    public static func sum(_ x: Tensor) -> Tensor {
+        let total = x.withUnsafeBufferPointer { p -> Double in
+            let base = p.baseAddress!, n = p.count
+            var partial = [Double](repeating: 0, count: Parallel.workers)
+            partial.withUnsafeMutableBufferPointer { slots in
+                let slot = slots.baseAddress!
+                Parallel.parts(n, minimumWork: 1 << 16) { part, range in
+                    var acc = SIMD8<Double>()
+                    var i = range.lowerBound
+                    while i + 8 <= range.upperBound {
+                        acc += SIMD8<Double>(VectorMath.load(base + i))
+                        i += 8
+                    }
+                    var s = acc.sum()
+                    while i < range.upperBound { s += Double(base[i]); i += 1 }
+                    slot[part] = s
+                }
+            }
+            return partial.reduce(0, +)
+        }
+        return Tensor(scalar: Float(total))
+    }
+
+    /// Sums over `axes`; the reduced axes are removed from the shape.
+    public static func sum(_ x: Tensor, axes: [Int]) -> Tensor {
+        let reduced = Set(axes)
+        for axis in reduced { precondition(axis >= 0 && axis < x.rank, "axis \(axis) of rank \(x.rank)") }
+        let outShape = x.shape.enumerated().filter { !reduced.contains($0.offset) }.map(\.element)
+        var out = Tensor(zeros: outShape)
+        // Strides into the output for every input axis; reduced axes do not move the output position.
+        let outStrides = Tensor.rowMajorStrides(outShape)
+        var mapped = [Int](repeating: 0, count: x.rank)
+        var next = 0
+        for axis in 0..<x.rank where !reduced.contains(axis) {
+            mapped[axis] = outStrides[next]
+            next += 1
+        }
+        let shape = x.shape
+        let inner = shape.last ?? 1, innerStride = mapped.last ?? 0
+        x.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                let src = px.baseAddress!, dst = po.baseAddress!
+                let rows = px.count / max(inner, 1)
+                var index = [Int](repeating: 0, count: max(shape.count - 1, 0))
+                var offset = 0
+                for r in 0..<rows {
+                    let row = src + r * inner
+                    if innerStride == 0 {
+                        var acc = Vec()
+                        var i = 0
+                        while i + 8 <= inner { acc += VectorMath.load(row + i); i += 8 }
+                        var s = acc.sum()
+                        while i < inner { s += row[i]; i += 1 }
+                        dst[offset] += s
+                    } else {
+                        for i in 0..<inner { dst[offset + i * innerStride] += row[i] }
+                    }
+                    var axis = index.count - 1
+                    while axis >= 0 {
+                        index[axis] += 1
+                        offset += mapped[axis]
+                        if index[axis] < shape[axis] { break }
+                        offset -= mapped[axis] * shape[axis]
+                        index[axis] = 0
+                        axis -= 1
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension Variable {
+    /// Sum of every element (a 0-d result).
+    public func sum() -> Variable {
+        let shape = self.shape
+        return Variable.record(Reduction.sum(value), inputs: [self]) { _ in
+            { grad in [Tensor(repeating: grad.item, shape: shape)] }
+        }
+    }
+
+    public func mean() -> Variable {
+        sum() * (1 / Float(max(value.count, 1)))
+    }
+
+    /// Sums over `axes` (removed from the shape).
+    public func sum(axes: [Int]) -> Variable {
+        let shape = self.shape
+        let kept = shape.enumerated().map { axes.contains($0.offset) ? 1 : $0.element }
+        return Variable.record(Reduction.sum(value, axes: axes), inputs: [self]) { _ in
+            { grad in [grad.reshaped(kept).broadcast(to: shape).contiguous()] }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// Helpers for kernels that treat a tensor as independent rows along its last axis.
+@usableFromInline
+enum RowKernels {
+    @inlinable @inline(__always)
+    static func sum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = Vec()
+        var i = 0
+        while i + 8 <= n { acc += VectorMath.load(p + i); i += 8 }
+        var s = acc.sum()
+        while i < n { s += p[i]; i += 1 }
+        return s
+    }
+
+    @inlinable @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc0 = Vec(), acc1 = Vec()
+        var i = 0
+        while i + 16 <= n {
+            acc0.addProduct(VectorMath.load(a + i), VectorMath.load(b + i))
+            acc1.addProduct(VectorMath.load(a + i + 8), VectorMath.load(b + i + 8))
+            i += 16
+        }
+        while i + 8 <= n { acc0.addProduct(VectorMath.load(a + i), VectorMath.load(b + i)); i += 8 }
+        var s = (acc0 + acc1).sum()
+        while i < n { s += a[i] * b[i]; i += 1 }
+        return s
+    }
+
+    @inlinable @inline(__always)
+    static func max(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = Vec(repeating: -.infinity)
+        var i = 0
+        while i + 8 <= n { acc = pointwiseMax(acc, VectorMath.load(p + i)); i += 8 }
+        var m = acc.max()
+        while i < n { m = Swift.max(m, p[i]); i += 1 }
+        return m
+    }
+
+    /// Calls `body(rowRange)` over the rows of a [rows, width] layout, split across workers.
+    @inlinable
+    static func forRows(_ rows: Int, width: Int, _ body: (Range<Int>) -> Void) {
+        Parallel.chunks(rows, minimumWork: 1 << 14, workPerItem: Swift.max(width, 1) * 4, body)
+    }
+}

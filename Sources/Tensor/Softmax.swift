@@ -1,0 +1,66 @@
+/// Softmax over the last axis.
+public enum Softmax {
+    public static func forward(_ x: Tensor) -> Tensor {
+        let width = x.shape.last ?? 1, rows = x.count / max(width, 1)
+        var y = Tensor(uninitializedShape: x.shape)
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                let src = px.baseAddress!, dst = py.baseAddress!
+                RowKernels.forRows(rows, width: width) { range in
+                    for r in range { row(src + r * width, dst + r * width, width) }
+                }
+            }
+        }
+        return y
+    }
+
+    /// One row, in place allowed (`input == output`).
+    @inlinable @inline(__always)
+    public static func row(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ n: Int) {
+        let m = RowKernels.max(input, n)
+        let mv = Vec(repeating: m)
+        var acc = Vec()
+        var i = 0
+        while i + 8 <= n {
+            let e = VectorMath.exp(VectorMath.load(input + i) - mv)
+            VectorMath.store(e, output + i)
+            acc += e
+            i += 8
+        }
+        var total = acc.sum()
+        while i < n { let e = VectorMath.exp(input[i] - m); output[i] = e; total += e; i += 1 }
+        let inv = Vec(repeating: 1 / total)
+        i = 0
+        while i + 8 <= n { VectorMath.store(VectorMath.load(output + i) * inv, output + i); i += 8 }
+        while i < n { output[i] /= total; i += 1 }
+    }
+
+    /// dx = y ∘ (dy − Σ dy·y).
+    public static func backward(output y: Tensor, upstream: Tensor) -> Tensor {
+        let width = y.shape.last ?? 1, rows = y.count / max(width, 1)
+        var dx = Tensor(uninitializedShape: y.shape)
+        let g = upstream.contiguous()
+        y.withUnsafeBufferPointer { py in
+            g.withUnsafeBufferPointer { pg in
+                dx.withUnsafeMutableBufferPointer { pd in
+                    let yy = py.baseAddress!, gg = pg.baseAddress!, out = pd.baseAddress!
+                    RowKernels.forRows(rows, width: width) { range in
+                        for r in range {
+                            let yr = yy + r * width, gr = gg + r * width, o = out + r * width
+                            let inner = RowKernels.dot(yr, gr, width)
+                            for i in 0..<width { o[i] = yr[i] * (gr[i] - inner) }
+                        }
+                    }
+                }
+            }
+        }
+        return dx
+    }
+}
+
+extension Variable {
+    public func softmax() -> Variable {
+        let y = Softmax.forward(value)
+        return Variable.record(y, inputs: [self]) { _ in { grad in [Softmax.backward(output: y, upstream: grad)] } }
+    }
+}
