@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "fastvmt-bench", targets: ["fastvmt-bench"]),
         .library(name: "VideoIO", targets: ["VideoIO"]),
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "DiT", targets: ["DiT"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,19 +34,21 @@ let package = Package(
         .target(name: "VideoIO", dependencies: ["CFFmpeg"]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
+        .target(name: "DiT", dependencies: ["Tensor"], swiftSettings: kernelSettings),
         .executableTarget(
             name: "fastvmt-ff",
             dependencies: ["VideoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "fastvmt-bench",
-            dependencies: ["VideoIO", "Tensor", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["VideoIO", "Tensor", "DiT", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: kernelSettings
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // VideoIOTests runs fastvmt-bench's memory check in a process of its own.
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport", "fastvmt-bench"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "DiTTests", dependencies: ["DiT"], resources: [.copy("Fixtures")]),
         .testTarget(name: "fastvmt-ffTests", dependencies: ["fastvmt-ff", "TestSupport"]),
     ]
 )

@@ -1,0 +1,156 @@
+import ArgumentParser
+import CBLAS
+import Foundation
+import Tensor
+
+/// The tensor engine against plain BLAS on the same work, in one run: GEMM, dense attention, windowed vs dense
+/// attention on the Wan-480p latent grid, and a transformer block's backward/forward time.
+struct TensorBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tensor",
+        abstract: "Tensor engine: sgemm, attention, windowed attention and block backward/forward, vs raw OpenBLAS."
+    )
+
+    @Option(help: "Seconds each measurement repeats for (the median call is reported).")
+    var minimum = 0.5
+
+    @Flag(help: "Smaller sizes, for a quick check that the benchmark runs.")
+    var quick = false
+
+    func run() {
+        print("workers: \(Parallel.workers); OpenBLAS for the raw columns runs with \(Parallel.workers) threads of its own, "
+            + "the engine with OpenBLAS at 1 thread and its own workers; median of repeated calls, ≥ \(minimum) s each")
+        gemm()
+        attention()
+        windowed()
+        block()
+    }
+
+    private func random(_ shape: [Int], seed: UInt64) -> Tensor {
+        var state = seed
+        let count = shape.reduce(1, *)
+        var values = [Float](repeating: 0, count: count)
+        for i in 0..<count {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            values[i] = Float(state >> 40) / Float(1 << 24) - 0.5
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+
+    /// Raw cblas_sgemm with OpenBLAS's own threads, for the reference columns.
+    private func rawBLAS(_ body: () -> Void) -> Double {
+        openblas_set_num_threads(Int32(Parallel.workers))
+        defer { openblas_set_num_threads(1) }
+        return Timing.median(minimum: minimum, body)
+    }
+
+    private func gemm() {
+        print("\n### sgemm: engine (MatMul.forward) vs raw cblas_sgemm\n")
+        print("| M × N × K | raw cblas_sgemm GFLOP/s | engine GFLOP/s | engine / raw (goal ≥ 0.95) |")
+        print("|---|---|---|---|")
+        let sizes = quick ? [(256, 256, 256)] : [(512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048),
+                                               (1560, 1536, 1536), (1560, 8960, 1536), (1560, 128, 1560)]
+        for (m, n, k) in sizes {
+            let a = random([m, k], seed: 1), b = random([k, n], seed: 2)
+            var c = Tensor(zeros: [m, n])
+            let flops = 2.0 * Double(m * n * k)
+            let raw = a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+                rawBLAS {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+                                pa.baseAddress, Int32(k), pb.baseAddress, Int32(n), 0, pc.baseAddress, Int32(n))
+                }
+            } } }
+            let ours = Timing.median(minimum: minimum) { _ = MatMul.forward(a, b) }
+            print("| \(m) × \(n) × \(k) | \(f1(flops / raw / 1e9)) | \(f1(flops / ours / 1e9)) | \(f2(raw / ours))× |")
+        }
+    }
+
+    /// softmax(QKᵀ/√d)V written the direct way: the whole score matrix through BLAS, a row softmax, BLAS again.
+    private func blasAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, scores: inout Tensor, out: inout Tensor) {
+        let batch = q.shape[0], n = q.shape[1], d = q.shape[2], nk = k.shape[1], dv = v.shape[2]
+        let scale = 1 / Float(d).squareRoot()
+        q.withUnsafeBufferPointer { pq in k.withUnsafeBufferPointer { pk in v.withUnsafeBufferPointer { pv in
+        scores.withUnsafeMutableBufferPointer { ps in out.withUnsafeMutableBufferPointer { po in
+            let s = ps.baseAddress!
+            for b in 0..<batch {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(nk), Int32(d), scale,
+                            pq.baseAddress! + b * n * d, Int32(d), pk.baseAddress! + b * nk * d, Int32(d), 0, s, Int32(nk))
+                Parallel.chunks(n, minimumWork: 1 << 14, workPerItem: nk) { rows in
+                    for r in rows { Softmax.row(s + r * nk, s + r * nk, nk) }
+                }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(dv), Int32(nk), 1,
+                            s, Int32(nk), pv.baseAddress! + b * nk * dv, Int32(dv), 0, po.baseAddress! + b * n * dv, Int32(dv))
+            }
+        } } } } }
+    }
+
+    private func attention() {
+        print("\n### Attention: blocked streaming-softmax kernel vs GEMM + softmax + GEMM through BLAS\n")
+        print("| heads × N × d | BLAS GFLOP/s | engine GFLOP/s | engine / BLAS (goal ≥ 1.0) | BLAS score memory |")
+        print("|---|---|---|---|---|")
+        let cases = quick ? [(2, 256, 64)] : [(8, 1024, 64), (8, 1024, 128), (2, 4096, 64), (2, 4096, 128)]
+        for (heads, n, d) in cases {
+            let q = random([heads, n, d], seed: 3), k = random([heads, n, d], seed: 4), v = random([heads, n, d], seed: 5)
+            var scores = Tensor(zeros: [n, n]), out = Tensor(zeros: [heads, n, d])
+            let flops = 4.0 * Double(heads * n * n * d)
+            let blas = rawBLAS { blasAttention(q, k, v, scores: &scores, out: &out) }
+            let ours = Timing.median(minimum: minimum) { _ = Attention.forward(q: q, k: k, v: v, scale: 1 / Float(d).squareRoot()) }
+            print("| \(heads) × \(n) × \(d) | \(f1(flops / blas / 1e9)) | \(f1(flops / ours / 1e9)) | \(f2(blas / ours))× | "
+                + "\(n * n * 4 / 1_048_576) MiB |")
+        }
+    }
+
+    private func windowed() {
+        print("\n### Windowed vs dense attention, one frame pair of the Wan-480p latent grid (30 × 52 = 1560 tokens)\n")
+        print("| heads × d | window | dense (engine) ms | windowed ms | dense / windowed time (goal ≥ 20 for 7×7) | FLOP ratio |")
+        print("|---|---|---|---|---|---|")
+        let (gh, gw) = quick ? (10, 12) : (30, 52)
+        let n = gh * gw
+        for (heads, d) in [(12, 128), (12, 64)] {
+            let q = random([heads, n, d], seed: 6), k = random([heads, n, d], seed: 7), v = random([heads, n, d], seed: 8)
+            let scale = 1 / Float(d).squareRoot()
+            let dense = Timing.median(minimum: minimum) { _ = Attention.forward(q: q, k: k, v: v, scale: scale) }
+            for size in [7, 21] {
+                let windows = KeyWindows.centred(gridHeight: gh, gridWidth: gw, size: size)
+                let local = Timing.median(minimum: minimum) {
+                    _ = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: scale)
+                }
+                print("| \(heads) × \(d) | \(windows.height)×\(windows.width) (r = \(size / 2)) | \(f2(dense * 1e3)) | \(f2(local * 1e3)) | "
+                    + "\(f1(dense / local))× | \(f1(Double(n) / Double(windows.size)))× |")
+            }
+        }
+    }
+
+    private func block() {
+        print("\n### Transformer block (Wan layout): backward / forward time\n")
+        print("| dim / heads / ffn, tokens | forward ms (GFLOP/s) | backward to the input ms | ratio (goal ≤ 2.5) | backward to input + weights ms | ratio |")
+        print("|---|---|---|---|---|---|")
+        let configs = quick ? [(256, 4, 1024, 240)] : [(768, 12, 3072, 1560), (1536, 12, 8960, 1560)]
+        for (dim, heads, ffn, tokens) in configs {
+            let (gf, gh, gw) = tokens == 1560 ? (1, 30, 52) : (1, 12, 20)
+            let rope = RoPE.tables3D(frames: gf, height: gh, width: gw, headDim: dim / heads)
+            let input = random([tokens, dim], seed: 9)
+            let constantBlock = TransformerBlock(dim: dim, heads: heads, ffn: ffn, textTokens: 32, tape: nil)
+            let flops = constantBlock.forwardFLOPs(tokens: tokens)
+            let forward = Timing.median(minimum: minimum) { _ = constantBlock(Variable(input), rope: rope) }
+            let toInput = Timing.median(minimum: minimum) {
+                let tape = Tape()
+                let x = tape.variable(input)
+                let y = constantBlock(x, rope: rope)
+                _ = tape.gradient(of: y, wrt: [x], seed: input)
+            } - forward
+            let both = Timing.median(minimum: minimum) {
+                let tape = Tape()
+                let trainable = TransformerBlock(dim: dim, heads: heads, ffn: ffn, textTokens: 32, tape: tape)
+                let x = tape.variable(input)
+                let y = trainable(x, rope: rope)
+                _ = tape.gradient(of: y, wrt: [x] + trainable.learnable, seed: input)
+            } - forward
+            print("| \(dim) / \(heads) / \(ffn), \(tokens) | \(f1(forward * 1e3)) (\(f1(flops / forward / 1e9))) | \(f1(toInput * 1e3)) | "
+                + "\(f2(toInput / forward))× | \(f1(both * 1e3)) | \(f2(both / forward))× |")
+        }
+    }
+
+    private func f1(_ x: Double) -> String { String(format: "%.1f", x) }
+    private func f2(_ x: Double) -> String { String(format: "%.2f", x) }
+}
