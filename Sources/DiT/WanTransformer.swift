@@ -85,8 +85,7 @@ public struct WanTransformer: Sendable {
         guard last == config.numLayers - 1 else { return WanForwardResult(output: nil, hidden: x, captures: captures) }
 
         let modulation = Elementwise.add(weights.outputScaleShiftTable, time.embedding.reshaped([1, config.dim]))  // [2, dim]
-        let shift = row(modulation, 0), scale = row(modulation, 1)
-        let normed = x.layerNorm(epsilon: epsilon) * Variable(Elementwise.affine(scale, scale: 1, shift: 1)) + Variable(shift)
+        let normed = modulated(x, shift: row(modulation, 0), scale: row(modulation, 1))
         let output = weights.projOut(normed).unpatchified(grid: grid, patch: config.patch, channels: config.outChannels)
         return WanForwardResult(output: output, hidden: x, captures: captures)
     }
@@ -95,18 +94,20 @@ public struct WanTransformer: Sendable {
         table.sliced(axis: 0, index..<(index + 1)).reshaped([table.shape[1]])
     }
 
+    /// LayerNorm(x)·(1 + scale) + shift, as one affine LayerNorm: the modulation is constant within a step.
+    private func modulated(_ x: Variable, shift: Tensor, scale: Tensor) -> Variable {
+        x.layerNorm(epsilon: epsilon, weight: Variable(Elementwise.affine(scale, scale: 1, shift: 1)), bias: Variable(shift))
+    }
+
     private func block(
         _ index: Int, _ x: Variable, time: TimeConditioning, context: Tensor, rope: (cos: Tensor, sin: Tensor),
         capture: ((SelfAttentionCapture) -> Void)?
     ) -> Variable {
         let w = weights.blocks[index]
         let modulation = Elementwise.add(w.scaleShiftTable, time.projection)  // [6, dim]
-        let shift1 = Variable(row(modulation, 0)), scale1 = Variable(Elementwise.affine(row(modulation, 1), scale: 1, shift: 1))
-        let gate1 = Variable(row(modulation, 2))
-        let shift2 = Variable(row(modulation, 3)), scale2 = Variable(Elementwise.affine(row(modulation, 4), scale: 1, shift: 1))
-        let gate2 = Variable(row(modulation, 5))
+        let gate1 = Variable(row(modulation, 2)), gate2 = Variable(row(modulation, 5))
 
-        let h1 = x.layerNorm(epsilon: epsilon) * scale1 + shift1
+        let h1 = modulated(x, shift: row(modulation, 0), scale: row(modulation, 1))
         var out = x + selfAttention(w.selfAttention, h1, rope: rope, block: index, capture: capture) * gate1
 
         let h2 = config.crossAttnNorm
@@ -114,7 +115,7 @@ public struct WanTransformer: Sendable {
             : out
         out = out + crossAttention(w.crossAttention, h2, context: Variable(context))
 
-        let h3 = out.layerNorm(epsilon: epsilon) * scale2 + shift2
+        let h3 = modulated(out, shift: row(modulation, 3), scale: row(modulation, 4))
         return out + w.ffnOut(w.ffnIn(h3).gelu()) * gate2
     }
 

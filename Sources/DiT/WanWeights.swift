@@ -48,7 +48,7 @@ public struct WanWeights: Sendable {
         for key in file.entries.keys {
             byDiffusersName[original ? WanKeyNames.diffusersName(ofOriginal: key) : key] = key
         }
-        func tensor(_ name: String, _ shape: [Int]) throws -> Tensor {
+        try self.init(config: config) { name, shape in
             guard let stored = byDiffusersName[name] else { throw SafeTensorsError.missing(name: name) }
             let value = try file.tensor(stored)
             // Some exports keep the leading batch axis of scale_shift_table ([1, 6, dim]), others drop it.
@@ -57,6 +57,11 @@ public struct WanWeights: Sendable {
             }
             return value.reshaped(shape)
         }
+    }
+
+    /// Weights from any source that can produce a tensor of a given diffusers name and shape (a file, or made-up
+    /// values for benchmarks of configs whose weights are not on this machine).
+    public init(config: WanConfig, tensor: (_ name: String, _ shape: [Int]) throws -> Tensor) throws {
         func linear(_ prefix: String, out: Int, in inFeatures: Int) throws -> LinearWeights {
             LinearWeights(weight: try tensor(prefix + ".weight", [out, inFeatures]), bias: try tensor(prefix + ".bias", [out]))
         }

@@ -69,4 +69,12 @@ final class WanTransformerTests: XCTestCase {
         let (_, result) = try run(try Fixtures.tinyModel(weights: "wan_tiny_original_names.safetensors"), io: io)
         assertClose(try XCTUnwrap(result.output).value, try io.tensor("output"), maxRelativeError: tolerance, "output")
     }
+
+    func testParameterCountIsTheNumberOfWeightsInTheFile() throws {
+        let file = try Fixtures.file("wan_tiny.safetensors")
+        let stored = file.entries.values.map { $0.shape.reduce(1, *) }.reduce(0, +)
+        XCTAssertEqual(try Fixtures.tinyConfig().parameterCount, stored)
+        // diffusers' WanTransformer3DModel with the 1.3B config counts 1 418 996 800 parameters.
+        XCTAssertEqual(WanConfig.wan13B.parameterCount, 1_418_996_800)
+    }
 }
