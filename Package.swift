@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "VideoIO", targets: ["VideoIO"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "DiT", targets: ["DiT"]),
+        .library(name: "Motion", targets: ["Motion"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,6 +36,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
         .target(name: "DiT", dependencies: ["Tensor"], swiftSettings: kernelSettings),
+        .target(name: "Motion", dependencies: ["Tensor"], swiftSettings: kernelSettings),
         .executableTarget(
             name: "fastvmt-ff",
             dependencies: ["VideoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport", "fastvmt-bench"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "DiTTests", dependencies: ["DiT"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MotionTests", dependencies: ["Motion"]),
         .testTarget(name: "fastvmt-ffTests", dependencies: ["fastvmt-ff", "TestSupport"]),
     ]
 )
