@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "DiT", targets: ["DiT"]),
         .library(name: "Motion", targets: ["Motion"]),
+        .library(name: "Transfer", targets: ["Transfer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
         .target(name: "DiT", dependencies: ["Tensor"], swiftSettings: kernelSettings),
         .target(name: "Motion", dependencies: ["Tensor"], swiftSettings: kernelSettings),
+        .target(name: "Transfer", dependencies: ["DiT", "Motion", "Tensor"], swiftSettings: kernelSettings),
         .executableTarget(
             name: "fastvmt-ff",
             dependencies: ["VideoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "DiTTests", dependencies: ["DiT"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MotionTests", dependencies: ["Motion"]),
+        .testTarget(name: "TransferTests", dependencies: ["Transfer"]),
         .testTarget(name: "fastvmt-ffTests", dependencies: ["fastvmt-ff", "TestSupport"]),
     ]
 )

@@ -1,0 +1,117 @@
+import DiT
+import Foundation
+import Motion
+import Tensor
+
+/// A transformer with the text encoder and latent codec that go with it.
+public struct TransferModel: Sendable {
+    public let transformer: WanTransformer
+    public let textEncoder: any TextEncoder
+    public let codec: any LatentCodec
+
+    public init(transformer: WanTransformer, textEncoder: any TextEncoder, codec: any LatentCodec) {
+        precondition(textEncoder.textDim == transformer.config.textDim, "text encoder gives \(textEncoder.textDim), model reads \(transformer.config.textDim)")
+        self.transformer = transformer
+        self.textEncoder = textEncoder
+        self.codec = codec
+    }
+}
+
+/// The pipeline of DESIGN.md: source frames → latents → (per guided step) reference motion → optimisation of the
+/// generated latents → denoising with CFG → frames.
+public struct MotionTransfer: Sendable {
+    public let model: TransferModel
+
+    public init(model: TransferModel) { self.model = model }
+
+    /// `video` [F, 3, H, W] at the codec's frame size, F already `usableFrames`. `progress` is told (done, total)
+    /// denoising steps as they finish.
+    public func run(
+        video: Tensor, prompt: String, negativePrompt: String = "", preset: Preset,
+        progress: ((Int, Int) -> Void)? = nil
+    ) -> (video: Tensor, report: TransferReport) {
+        let clock = ContinuousClock()
+        var report = TransferReport(preset: preset, prompt: prompt)
+        func timed<T>(_ stage: String, _ body: () -> T) -> T {
+            let start = clock.now
+            defer {
+                let elapsed = clock.now - start
+                report.seconds[stage, default: 0] += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            }
+            return body()
+        }
+        let transformer = model.transformer
+        let source = timed("encode") { model.codec.encode(video) }  // [C, F', H', W']
+        report.latentShape = source.shape
+        let (promptStates, unknown) = model.textEncoder.encode(prompt)
+        report.unknownWords = unknown
+        let promptContext = transformer.textContext(promptStates)
+        let negativeContext = transformer.textContext(model.textEncoder.encode(negativePrompt).states)
+        let emptyContext = transformer.textContext(model.textEncoder.encode("").states)
+
+        let guidance = MotionGuidance(model: transformer, preset: preset, latentShape: source.shape)
+        report.motionBlock = guidance.block
+        report.framePairs = guidance.pairs.count
+        let tokens = guidance.grid.frames * guidance.grid.tokensPerFrame
+        let textTokens = promptStates.shape[0]
+        let fullForward = transformer.config.forwardFLOPs(tokens: tokens, textTokens: textTokens)
+        let guidedForward = transformer.config.forwardFLOPs(tokens: tokens, textTokens: textTokens, lastBlock: guidance.block)
+
+        var noiseSource = SeededNoise(seed: preset.seed)
+        let noise = noiseSource.normal(source.shape)
+        let startIndex = FlowMatching.startIndex(steps: preset.steps, strength: preset.strength)
+        var sampler = Sampler(preset, startIndex: startIndex)
+        var latents = FlowMatching.noised(source, noise: noise, sigma: sampler.sigmas[startIndex])
+
+        var fixedReference: Tensor?
+        if preset.reference == .cleanArgmax {
+            fixedReference = timed("reference") {
+                report.transformerFLOPs += guidedForward
+                return guidance.referenceFlow(guidance.features(Variable(source), time: transformer.timeConditioning(timestep: 0), context: emptyContext))
+            }
+        }
+        var reuse = GradientReuse(interval: preset.skipInterval)
+        let total = preset.steps - startIndex
+        for index in startIndex..<preset.steps {
+            let time = transformer.timeConditioning(timestep: Float(sampler.timesteps[index]))
+            if index - startIndex < preset.guidedSteps && preset.iterations > 0 {
+                let reference = fixedReference ?? timed("reference") {
+                    report.transformerFLOPs += guidedForward
+                    let noisedSource = FlowMatching.noised(source, noise: noise, sigma: sampler.sigmas[index])
+                    return guidance.referenceFlow(guidance.features(Variable(noisedSource), time: time, context: emptyContext))
+                }
+                timed("guidance") {
+                    var optimiser = AdamW(shape: latents.shape, weightDecay: preset.weightDecay)
+                    var losses: [Float] = []
+                    for iteration in 0..<preset.iterations {
+                        let gradient = reuse.gradient(iteration: iteration) {
+                            report.transformerFLOPs += 3 * guidedForward
+                            let tape = Tape()
+                            let z = tape.variable(latents)
+                            let loss = guidance.loss(guidance.features(z, time: time, context: promptContext), reference: reference)
+                            losses.append(loss.value.item)
+                            return tape.gradient(of: loss, wrt: [z])[0]
+                        }
+                        optimiser.step(&latents, gradient: gradient, learningRate: preset.learningRate(iteration: iteration))
+                    }
+                    report.losses.append(losses)
+                }
+            }
+            latents = timed("denoise") {
+                let conditional = transformer.forward(latents: Variable(latents), time: time, context: promptContext).output!.value
+                report.transformerFLOPs += fullForward
+                guard preset.guidanceScale != 1 else { return sampler.step(velocity: conditional, sample: latents, index: index) }
+                let unconditional = transformer.forward(latents: Variable(latents), time: time, context: negativeContext).output!.value
+                report.transformerFLOPs += fullForward
+                let velocity = ClassifierFreeGuidance.combine(unconditional: unconditional, conditional: conditional, scale: preset.guidanceScale)
+                return sampler.step(velocity: velocity, sample: latents, index: index)
+            }
+            progress?(index - startIndex + 1, total)
+        }
+        report.freshGradients = reuse.freshCount
+        report.reusedGradients = reuse.reusedCount
+        report.gradientCosines = reuse.cosines
+        let output = timed("decode") { model.codec.decode(latents) }
+        return (output, report)
+    }
+}
