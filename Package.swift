@@ -39,13 +39,15 @@ let package = Package(
         .target(name: "DiT", dependencies: ["Tensor"], swiftSettings: kernelSettings),
         .target(name: "Motion", dependencies: ["Tensor"], swiftSettings: kernelSettings),
         .target(name: "Transfer", dependencies: ["DiT", "Motion", "Tensor"], swiftSettings: kernelSettings),
+        // The procedural video world the built-in model is trained on and evaluated in.
+        .target(name: "World"),
         .executableTarget(
             name: "fastvmt-ff",
             dependencies: ["VideoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "fastvmt-bench",
-            dependencies: ["VideoIO", "Tensor", "DiT", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["VideoIO", "Tensor", "DiT", "World", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: kernelSettings
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Draws a scene: frames [F, 3, S, S] RGB in [0, 1] (planar, frame-major, as the codecs take them) and, per object
+/// and frame, the share of each pixel that object covers where it is visible (in front of everything under it).
+public enum Renderer {
+    public struct Clip: Sendable {
+        public let scene: Scene
+        public let pixels: [Float]             // F · 3 · S · S
+        public let coverage: [[Float]]         // [object][F · S · S]
+
+        /// Visible pixel-weighted centre (x, y) of `object` in `frame`, nil where it is fully hidden or out of view.
+        public func visibleCentroid(object: Int, frame: Int) -> SIMD2<Double>? {
+            let s = scene.size
+            var total = 0.0, x = 0.0, y = 0.0
+            for py in 0..<s {
+                for px in 0..<s {
+                    let w = Double(coverage[object][(frame * s + py) * s + px])
+                    total += w
+                    x += w * (Double(px) + 0.5)
+                    y += w * (Double(py) + 0.5)
+                }
+            }
+            return total > 1 ? SIMD2(x / total, y / total) : nil
+        }
+    }
+
+    public static func render(_ scene: Scene) -> Clip {
+        let s = scene.size, plane = s * s
+        var pixels = [Float](repeating: 0, count: scene.frames * 3 * plane)
+        var coverage = [[Float]](repeating: [Float](repeating: 0, count: scene.frames * plane), count: scene.objects.count)
+        for f in 0..<scene.frames {
+            let camera = scene.pan * Double(f)
+            for py in 0..<s {
+                for px in 0..<s {
+                    // Pixel centre in world coordinates (the camera moved by `camera`).
+                    let world = SIMD2(Double(px) + 0.5, Double(py) + 0.5) + camera
+                    var color = background(scene, at: world)
+                    for (index, object) in scene.objects.enumerated() {
+                        let local = rotate(world - object.centres[f], by: -object.rotation)
+                        let alpha = Float(min(max(0.5 - distance(object.shape, local, radius: object.radii[f]), 0), 1))
+                        guard alpha > 0 else { continue }
+                        var fill = object.color.rgb
+                        if object.texture == .striped && Int(floor((local.x + local.y) / 3)) % 2 != 0 { fill *= 0.55 }
+                        color = color * (1 - alpha) + fill * alpha
+                        // What is in front of this object hides it.
+                        for below in 0..<index { coverage[below][f * plane + py * s + px] *= 1 - alpha }
+                        coverage[index][f * plane + py * s + px] = alpha
+                    }
+                    for c in 0..<3 { pixels[(f * 3 + c) * plane + py * s + px] = color[c] }
+                }
+            }
+        }
+        return Clip(scene: scene, pixels: pixels, coverage: coverage)
+    }
+
+    private static func background(_ scene: Scene, at p: SIMD2<Double>) -> SIMD3<Float> {
+        let base = scene.background.rgb, light = pointwiseMin(base * 1.6 + SIMD3(repeating: 0.12), SIMD3(repeating: 1))
+        switch scene.pattern {
+        case .plain: return base
+        case .striped: return Int(floor(p.y / 6)).isMultiple(of: 2) ? base : light
+        case .checkered: return (Int(floor(p.x / 8)) + Int(floor(p.y / 8))).isMultiple(of: 2) ? base : light
+        case .dotted:
+            let cell = SIMD2(p.x.truncatingRemainder(dividingBy: 8), p.y.truncatingRemainder(dividingBy: 8))
+            let d = SIMD2(cell.x < 0 ? cell.x + 8 : cell.x, cell.y < 0 ? cell.y + 8 : cell.y) - SIMD2(4, 4)
+            return (d * d).sum() < 2.5 ? light : base
+        case .gradient:
+            let t = Float(min(max(p.y / Double(scene.size), 0), 1))
+            return base * (1 - t) + light * t
+        }
+    }
+
+    private static func rotate(_ v: SIMD2<Double>, by angle: Double) -> SIMD2<Double> {
+        SIMD2(v.x * cos(angle) - v.y * sin(angle), v.x * sin(angle) + v.y * cos(angle))
+    }
+
+    /// Signed distance (pixels) from `p` (relative to the centre) to the shape's edge: negative inside.
+    static func distance(_ shape: Shape, _ p: SIMD2<Double>, radius r: Double) -> Double {
+        let a = SIMD2(abs(p.x), abs(p.y))
+        switch shape {
+        case .circle:
+            return (p * p).sum().squareRoot() - r
+        case .square:
+            return box(a, SIMD2(repeating: r * 0.85))
+        case .diamond:
+            return (a.x + a.y - r * 1.15) / 2.0.squareRoot()
+        case .cross:
+            return min(box(a, SIMD2(r, r * 0.36)), box(a, SIMD2(r * 0.36, r)))
+        case .triangle:
+            // Equilateral, pointing up (y grows downwards), circumradius 1.2·r: the largest of the three edge
+            // half-plane distances, exact inside and close enough outside for a one-pixel soft edge.
+            let circumradius = r * 1.2
+            var worst = -Double.infinity
+            for k in 0..<3 {
+                let angle = Double.pi / 2 + 2 * Double.pi * Double(k) / 3
+                worst = max(worst, p.x * cos(angle) + p.y * sin(angle))
+            }
+            return worst - circumradius / 2
+        }
+    }
+
+    private static func box(_ a: SIMD2<Double>, _ half: SIMD2<Double>) -> Double {
+        let d = a - half
+        let outside = SIMD2(max(d.x, 0), max(d.y, 0))
+        return (outside * outside).sum().squareRoot() + min(max(d.x, d.y), 0)
+    }
+}

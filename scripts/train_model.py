@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Trains the built-in model: diffusers' WanTransformer3DModel in a small config plus a word-level text encoder,
+on clips of the procedural world rendered by the Swift generator (one implementation for training and evaluation).
+
+Run from the repository root (developer machine or the lent GPU machine; never in CI):
+
+    swift build -c release --product fastvmt-bench
+    pip install -r scripts/requirements.txt
+    python3 scripts/train_model.py --steps 4000 --checkpoint .train/ckpt.pt      # resumes if the checkpoint exists
+    python3 scripts/train_model.py --export-only --checkpoint .train/ckpt.pt     # writes the SwiftPM resource
+
+Model space (the Swift PixelCodec does the same): 16 frames of 64x64 RGB in [0, 1] -> x*2-1 -> each 2-frame x 4x4-pixel
+block becomes 96 channels: latents [96, 8, 16, 16], channel = ((c*2 + dt)*4 + dy)*4 + dx.
+Text: word ids -> token embedding + position embedding, zero-padded to MAX_WORDS (the empty prompt is all zeros).
+Training: rectified flow, x_s = (1-s)*x0 + s*noise, target velocity noise - x0, s = sigmoid(N(0,1)), timestep = 1000*s;
+10 % of captions dropped to the empty prompt (for classifier-free guidance); AdamW; EMA weights are exported.
+Training clips use seeds from 1_000_000 up; seeds below 1_000_000 are held out for evaluation.
+"""
+import argparse
+import json
+import math
+import os
+import pathlib
+import struct
+import subprocess
+import time
+
+import torch
+import torch.nn.functional as F
+from diffusers import WanTransformer3DModel
+from safetensors.torch import save_file
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BENCH = ROOT / ".build" / "release" / "fastvmt-bench"
+RESOURCE = ROOT / "Sources" / "BuiltInModel" / "Resources"
+FRAMES, SIZE, MAX_WORDS, TEXT_DIM = 16, 64, 24, 64
+CONFIG = dict(
+    patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=64, in_channels=96, out_channels=96,
+    text_dim=TEXT_DIM, freq_dim=64, ffn_dim=512, num_layers=6, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
+    eps=1e-6, rope_max_seq_len=256,
+)
+FIRST_TRAINING_SEED = 1_000_000
+
+
+def vocabulary():
+    return json.loads(subprocess.check_output([str(BENCH), "world", "--vocabulary"]))
+
+
+class WorldStream:
+    """Clips from `fastvmt-bench world`, read from its stdout."""
+
+    def __init__(self, first_seed):
+        self.process = subprocess.Popen(
+            [str(BENCH), "world", "--first-seed", str(first_seed), "--count", "0", "--size", str(SIZE), "--frames", str(FRAMES)],
+            stdout=subprocess.PIPE, bufsize=1 << 20)
+        self.frame_bytes = FRAMES * SIZE * SIZE * 3
+
+    def _read(self, n):
+        data = self.process.stdout.read(n)
+        assert len(data) == n, "world generator ended"
+        return data
+
+    def next(self):
+        (length,) = struct.unpack("<I", self._read(4))
+        caption = self._read(length).decode()
+        frames = torch.frombuffer(bytearray(self._read(self.frame_bytes)), dtype=torch.uint8).view(FRAMES, SIZE, SIZE, 3)
+        return caption, frames
+
+
+def encode_video(frames):
+    """[B, F, S, S, 3] uint8 -> latents [B, 96, F/2, S/4, S/4]."""
+    b = frames.shape[0]
+    x = frames.float() / 255 * 2 - 1
+    x = x.view(b, FRAMES // 2, 2, SIZE // 4, 4, SIZE // 4, 4, 3)          # b f' dt y' dy x' dx c
+    x = x.permute(0, 7, 2, 4, 6, 1, 3, 5)                                  # b c dt dy dx f' y' x'
+    return x.reshape(b, 96, FRAMES // 2, SIZE // 4, SIZE // 4).contiguous()
+
+
+class TextEncoder(torch.nn.Module):
+    def __init__(self, words):
+        super().__init__()
+        self.index = {w: i for i, w in enumerate(words)}
+        self.token_embedding = torch.nn.Embedding(len(words), TEXT_DIM)
+        self.position_embedding = torch.nn.Parameter(torch.zeros(MAX_WORDS, TEXT_DIM))
+        torch.nn.init.normal_(self.token_embedding.weight, std=1.0)
+        torch.nn.init.normal_(self.position_embedding, std=0.3)
+
+    def forward(self, captions):
+        out = torch.zeros(len(captions), MAX_WORDS, TEXT_DIM)
+        for row, caption in enumerate(captions):
+            ids = [self.index[w] for w in caption.split() if w in self.index][:MAX_WORDS]
+            if ids:
+                n = len(ids)
+                out[row, :n] = self.token_embedding(torch.tensor(ids)) + self.position_embedding[:n]
+        return out
+
+
+def build(words):
+    torch.manual_seed(0)
+    return WanTransformer3DModel(**CONFIG), TextEncoder(words)
+
+
+def export(model, text, words, path=RESOURCE):
+    path.mkdir(parents=True, exist_ok=True)
+    tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}
+    tensors["text_encoder.token_embedding.weight"] = text.token_embedding.weight.detach().to(torch.float16).contiguous()
+    tensors["text_encoder.position_embedding.weight"] = text.position_embedding.detach().to(torch.float16).contiguous()
+    save_file(tensors, path / "model.safetensors")
+    config = {k: (list(v) if isinstance(v, tuple) else v) for k, v in dict(model.config).items() if not k.startswith("_")}
+    (path / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    (path / "vocabulary.json").write_text(json.dumps({"words": words, "max_words": MAX_WORDS}, indent=2) + "\n")
+    print("exported", path, os.path.getsize(path / "model.safetensors"), "bytes", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--steps", type=int, default=4000)
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--lr", type=float, default=5e-4)
+    parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--ema", type=float, default=0.998)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--checkpoint", default=str(ROOT / ".train" / "ckpt.pt"))
+    parser.add_argument("--checkpoint-every", type=int, default=100)
+    parser.add_argument("--export-only", action="store_true")
+    parser.add_argument("--device", default="cpu")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+
+    words = vocabulary()
+    model, text = build(words)
+    ema_model, ema_text = build(words)
+    ema_model.load_state_dict(model.state_dict())
+    ema_text.load_state_dict(text.state_dict())
+    params = list(model.parameters()) + list(text.parameters())
+    optimiser = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01, betas=(0.9, 0.99))
+    step, generator_seed = 0, FIRST_TRAINING_SEED
+    ckpt = pathlib.Path(args.checkpoint)
+    if ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(state["model"]); text.load_state_dict(state["text"])
+        ema_model.load_state_dict(state["ema_model"]); ema_text.load_state_dict(state["ema_text"])
+        optimiser.load_state_dict(state["optimiser"])
+        step, generator_seed = state["step"], state["next_seed"]
+        torch.set_rng_state(state["rng"])
+        print(f"resumed at step {step}", flush=True)
+    if args.export_only:
+        export(ema_model, ema_text, words)
+        return
+    torch.manual_seed(1234 + step)
+    model.to(device).train(); text.to(device).train(); ema_model.to(device)
+    stream = WorldStream(generator_seed)
+    started, losses = time.time(), []
+    while step < args.steps:
+        clips = [stream.next() for _ in range(args.batch)]
+        generator_seed += args.batch
+        captions = [c if torch.rand(()) > 0.1 else "" for c, _ in clips]
+        x0 = encode_video(torch.stack([f for _, f in clips])).to(device)
+        noise = torch.randn_like(x0)
+        sigma = torch.sigmoid(torch.randn(args.batch, device=device))
+        s = sigma.view(-1, 1, 1, 1, 1)
+        xt = (1 - s) * x0 + s * noise
+        prediction = model(xt, sigma * 1000, text(captions).to(device)).sample
+        loss = F.mse_loss(prediction, noise - x0)
+        lr = args.lr * min(1, (step + 1) / args.warmup) * (0.5 * (1 + math.cos(math.pi * step / args.steps)) * 0.9 + 0.1)
+        for group in optimiser.param_groups:
+            group["lr"] = lr
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimiser.step()
+        with torch.no_grad():
+            decay = min(args.ema, (1 + step) / (10 + step))
+            for e, p in zip(list(ema_model.parameters()) + list(ema_text.parameters()), params):
+                e.mul_(decay).add_(p.detach(), alpha=1 - decay)
+        step += 1
+        losses.append(loss.item())
+        if step % 20 == 0:
+            print(f"step {step} loss {sum(losses[-20:]) / 20:.4f} lr {lr:.2e} {(time.time() - started) / len(losses):.2f} s/step", flush=True)
+        if step % args.checkpoint_every == 0 or step == args.steps:
+            ckpt.parent.mkdir(parents=True, exist_ok=True)
+            torch.save(dict(model=model.state_dict(), text=text.state_dict(), ema_model=ema_model.state_dict(),
+                            ema_text=ema_text.state_dict(), optimiser=optimiser.state_dict(), step=step,
+                            next_seed=generator_seed, rng=torch.get_rng_state()), str(ckpt) + ".tmp")
+            os.replace(str(ckpt) + ".tmp", ckpt)
+    stream.process.kill()
+    export(ema_model.cpu(), ema_text.cpu(), words)
+
+
+if __name__ == "__main__":
+    main()
