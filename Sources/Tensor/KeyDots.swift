@@ -1,37 +1,74 @@
-/// Dot products of one query with a run of keys that lie next to each other in memory: four keys per pass, so every
-/// load of the query feeds four multiply-adds.
+/// Dot products of three queries with a run of keys that lie next to each other in memory, three queries × three keys
+/// per pass: each key load feeds three multiply-adds and each query load three, where one query at a time would load
+/// every key once per query.
 @usableFromInline
 enum KeyDots {
+    /// o_i[j] = scale · a_i · keys_j for i < 3, j < count. Rows may repeat (a short block passes one row three times).
     @inlinable @inline(__always)
     static func dots(
-        _ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, count: Int, d: Int, scale: Float,
-        into out: UnsafeMutablePointer<Float>
+        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+        _ keys: UnsafePointer<Float>, count: Int, d: Int, scale: Float,
+        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
     ) {
-        var j = 0
         let vectorEnd = d & ~7
-        while j + 4 <= count {
-            let k0 = keys + j * d, k1 = k0 + d, k2 = k1 + d, k3 = k2 + d
-            var a0 = Vec(), a1 = Vec(), a2 = Vec(), a3 = Vec()
+        var j = 0
+        while j + 3 <= count {
+            let k0 = keys + j * d, k1 = k0 + d, k2 = k1 + d
+            var s00 = Vec(), s01 = Vec(), s02 = Vec()
+            var s10 = Vec(), s11 = Vec(), s12 = Vec()
+            var s20 = Vec(), s21 = Vec(), s22 = Vec()
             var t = 0
             while t < vectorEnd {
-                let qv = VectorMath.load(q + t)
-                a0.addProduct(qv, VectorMath.load(k0 + t))
-                a1.addProduct(qv, VectorMath.load(k1 + t))
-                a2.addProduct(qv, VectorMath.load(k2 + t))
-                a3.addProduct(qv, VectorMath.load(k3 + t))
+                let q0 = VectorMath.load(a0 + t), q1 = VectorMath.load(a1 + t), q2 = VectorMath.load(a2 + t)
+                var x = VectorMath.load(k0 + t)
+                s00.addProduct(q0, x); s10.addProduct(q1, x); s20.addProduct(q2, x)
+                x = VectorMath.load(k1 + t)
+                s01.addProduct(q0, x); s11.addProduct(q1, x); s21.addProduct(q2, x)
+                x = VectorMath.load(k2 + t)
+                s02.addProduct(q0, x); s12.addProduct(q1, x); s22.addProduct(q2, x)
                 t += 8
             }
-            var s0 = a0.sum(), s1 = a1.sum(), s2 = a2.sum(), s3 = a3.sum()
+            var r = sums(s00, s01, s02, s10, s11, s12, s20, s21), r22 = (s22.lowHalf + s22.highHalf).sum()
             while t < d {
-                s0 += q[t] * k0[t]; s1 += q[t] * k1[t]; s2 += q[t] * k2[t]; s3 += q[t] * k3[t]
+                r += Vec(a0[t], a0[t], a0[t], a1[t], a1[t], a1[t], a2[t], a2[t]) * Vec(k0[t], k1[t], k2[t], k0[t], k1[t], k2[t], k0[t], k1[t])
+                r22 += a2[t] * k2[t]
                 t += 1
             }
-            out[j] = s0 * scale; out[j + 1] = s1 * scale; out[j + 2] = s2 * scale; out[j + 3] = s3 * scale
-            j += 4
+            r *= scale
+            o0[j] = r[0]; o0[j + 1] = r[1]; o0[j + 2] = r[2]
+            o1[j] = r[3]; o1[j + 1] = r[4]; o1[j + 2] = r[5]
+            o2[j] = r[6]; o2[j + 1] = r[7]; o2[j + 2] = r22 * scale
+            j += 3
         }
         while j < count {
-            out[j] = RowKernels.dot(q, keys + j * d, d) * scale
+            let k = keys + j * d
+            var s0 = Vec(), s1 = Vec(), s2 = Vec()
+            var t = 0
+            while t < vectorEnd {
+                let x = VectorMath.load(k + t)
+                s0.addProduct(VectorMath.load(a0 + t), x)
+                s1.addProduct(VectorMath.load(a1 + t), x)
+                s2.addProduct(VectorMath.load(a2 + t), x)
+                t += 8
+            }
+            var r = sums(s0, s1, s2, Vec(), Vec(), Vec(), Vec(), Vec()).lowHalf
+            while t < d { r += SIMD4(a0[t], a1[t], a2[t], 0) * k[t]; t += 1 }
+            o0[j] = r[0] * scale; o1[j] = r[1] * scale; o2[j] = r[2] * scale
             j += 1
         }
+    }
+
+    /// The lane sums of eight vectors as one vector, in three rounds of adding neighbouring lanes (the pattern of
+    /// x86's horizontal add), rather than eight separate reductions.
+    @inlinable @inline(__always)
+    static func sums(_ a: Vec, _ b: Vec, _ c: Vec, _ d: Vec, _ e: Vec, _ f: Vec, _ g: Vec, _ h: Vec) -> Vec {
+        let abcd = pairs(pairs(a, b), pairs(c, d)), efgh = pairs(pairs(e, f), pairs(g, h))
+        return Vec(lowHalf: abcd.lowHalf, highHalf: efgh.lowHalf) + Vec(lowHalf: abcd.highHalf, highHalf: efgh.highHalf)
+    }
+
+    /// [x0+x1, x2+x3, y0+y1, y2+y3, x4+x5, x6+x7, y4+y5, y6+y7].
+    @inlinable @inline(__always)
+    static func pairs(_ x: Vec, _ y: Vec) -> Vec {
+        Vec(x[0], x[2], y[0], y[2], x[4], x[6], y[4], y[6]) + Vec(x[1], x[3], y[1], y[3], x[5], x[7], y[5], y[7])
     }
 }

@@ -8,7 +8,9 @@ public enum VectorMath {
     /// Below -87.3 the result is 0-ish (flushes through 2^-126), above 88.7 it saturates at ~3.4e38.
     @inlinable @inline(__always)
     public static func exp(_ input: Vec) -> Vec {
-        let x = input.clamped(lowerBound: Vec(repeating: -87.33654), upperBound: Vec(repeating: 88.72283))
+        // `clamped` compiles to out-of-line pointwiseMin/Max calls; two masked selects stay in registers.
+        let low = Vec(repeating: -87.33654), high = Vec(repeating: 88.72283)
+        let x = input.replacing(with: low, where: input .< low).replacing(with: high, where: input .> high)
         // Adding 1.5·2^23 rounds to the nearest integer and leaves it in the low mantissa bits.
         let magic = Vec(repeating: 12_582_912)
         let shifted = x * Vec(repeating: 1.442_695_04) + magic

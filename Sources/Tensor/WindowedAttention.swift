@@ -44,6 +44,11 @@ public struct KeyWindows: Sendable {
 
 /// Attention restricted to key windows, computed directly: a query touches only its window's keys (l² of them, not
 /// the frame's N), so the cost is O(Nq · l² · d) instead of O(Nq · Nk · d).
+///
+/// Queries go three at a time where their windows share rows and overlap (neighbours in a query row, usually): the
+/// band of key rows covering all three windows is scored for all three at once, each query masked to its own
+/// columns by a zero weight, so every key and value load feeds three queries. Other queries go alone, as a block
+/// whose three rows are the same query.
 public enum WindowedAttention {
     /// q [B, Nq, d], k [B, Nk, d], v [B, Nk, dv] → out [B, Nq, dv], log-sum-exp [B, Nq].
     public static func forward(q: Tensor, k: Tensor, v: Tensor, windows: KeyWindows, scale: Float) -> (out: Tensor, logSumExp: Tensor) {
@@ -57,26 +62,35 @@ public enum WindowedAttention {
             let qs = pq.baseAddress!, ks = pk.baseAddress!, vs = pv.baseAddress!, os = po.baseAddress!, ls = pl.baseAddress!
             let origins = porigin.baseAddress!
             Parallel.chunks(batch * nq, minimumWork: 1 << 12, workPerItem: windows.size * (d + dv)) { range in
-                let scores = UnsafeMutablePointer<Float>.allocate(capacity: windows.size)
-                defer { scores.deallocate() }
-                for item in range {
+                var scratch = BandScratch(windows)
+                defer { scratch.deallocate() }
+                let slots = scratch.slots
+                var item = range.lowerBound
+                while item < range.upperBound {
+                    let band = Band(item, end: range.upperBound, nq: nq, origins: origins, perBatch: perBatchOrigins, windows)
+                    scratch.setColumns(band, windows)
                     let b = item / nq
-                    let origin = origins + 2 * (perBatchOrigins ? item : item % nq)
-                    let kHead = ks + b * nk * d
-                    let qi = qs + item * d
-                    windowScores(qi, kHead, d, windows, Int(origin[0]), Int(origin[1]), scale, scores)
-                    let m = RowKernels.max(scores, windows.size)
-                    let total = Attention.exponentiate(scores, windows.size, subtracting: m)
-                    ls[item] = m + log(total)
-                    let o = os + item * dv
-                    o.initialize(repeating: 0, count: dv)
-                    let vHead = vs + b * nk * dv
-                    for wy in 0..<windows.height {
-                        let rowStart = (Int(origin[0]) + wy) * windows.keyWidth + Int(origin[1])
-                        for wx in 0..<windows.width {
-                            axpy(scores[wy * windows.width + wx] / total, vHead + (rowStart + wx) * dv, o, dv)
-                        }
+                    let kBand = ks + (b * nk + band.firstKey) * d, vBand = vs + (b * nk + band.firstKey) * dv
+                    let (q0, q1, q2) = band.rows(qs + item * d, d)
+                    let (p0, p1, p2) = band.rows(scratch.weights, slots)
+                    for run in 0..<windows.height {
+                        let u = run * band.width
+                        KeyDots.dots(q0, q1, q2, kBand + run * windows.keyWidth * d, count: band.width, d: d, scale: scale,
+                                     into: p0 + u, p1 + u, p2 + u)
                     }
+                    var totals = SIMD3<Float>()
+                    for i in 0..<band.count {
+                        let p = scratch.weights + i * slots
+                        let (lo, hi) = band.columns(i, windows)
+                        let m = scratch.windowMax(p, lo, hi)
+                        totals[i] = scratch.windowExp(p, lo, hi, subtracting: m)
+                        ls[item + i] = m + log(totals[i])
+                    }
+                    if band.count == 1 { totals = SIMD3(repeating: totals[0]) }
+                    let (o0, o1, o2) = band.rows(os + item * dv, dv)
+                    KeyBand.combine(p0, p1, p2, rows: vBand, width: dv, runs: windows.height, runLength: band.width,
+                                    runStride: windows.keyWidth, scaledBy: 1 / totals, into: o0, o1, o2)
+                    item += band.count
                 }
             }
         } } } } } }
@@ -95,37 +109,58 @@ public enum WindowedAttention {
         let parts = min(Parallel.workers, max(1, batch * nq * windows.size * (d + dvWidth) >> 12))
         var dkParts = Tensor(zeros: [parts, batch * nk * d]), dvParts = Tensor(zeros: [parts, batch * nk * dvWidth])
         q.withUnsafeBufferPointer { pq in k.withUnsafeBufferPointer { pk in v.withUnsafeBufferPointer { pv in
-        dO.withUnsafeBufferPointer { pg in logSumExp.withUnsafeBufferPointer { pl in
+        dO.withUnsafeBufferPointer { pg in logSumExp.withUnsafeBufferPointer { pl in rowDot.withUnsafeBufferPointer { pr in
         dq.withUnsafeMutableBufferPointer { pdq in dkParts.withUnsafeMutableBufferPointer { pdk in
         dvParts.withUnsafeMutableBufferPointer { pdv in windows.origins.withUnsafeBufferPointer { porigin in
             let qs = pq.baseAddress!, ks = pk.baseAddress!, vs = pv.baseAddress!, gs = pg.baseAddress!, ls = pl.baseAddress!
+            let deltas = pr.baseAddress!
             let dqs = pdq.baseAddress!, dks = pdk.baseAddress!, dvs = pdv.baseAddress!, origins = porigin.baseAddress!
             Parallel.parts(batch * nq, minimumWork: (batch * nq + parts - 1) / parts, workPerItem: 1) { part, range in
-                let p = UnsafeMutablePointer<Float>.allocate(capacity: windows.size)
-                defer { p.deallocate() }
+                var scratch = BandScratch(windows)
+                defer { scratch.deallocate() }
+                let slots = scratch.slots, probs = scratch.weights, grads = scratch.weights + 3 * slots
+                let zeros = scratch.weights + 6 * slots
                 let dkPart = dks + part * batch * nk * d, dvPart = dvs + part * batch * nk * dvWidth
-                for item in range {
-                    let b = item / nq
-                    let origin = origins + 2 * (perBatchOrigins ? item : item % nq)
-                    let kHead = ks + b * nk * d, vHead = vs + b * nk * dvWidth
-                    let qi = qs + item * d, gi = gs + item * dvWidth, dqi = dqs + item * d
-                    windowScores(qi, kHead, d, windows, Int(origin[0]), Int(origin[1]), scale, p)
-                    _ = Attention.exponentiate(p, windows.size, subtracting: ls[item])
-                    dqi.initialize(repeating: 0, count: d)
-                    for wy in 0..<windows.height {
-                        let rowStart = (Int(origin[0]) + wy) * windows.keyWidth + Int(origin[1])
-                        for wx in 0..<windows.width {
-                            let key = rowStart + wx, pj = p[wy * windows.width + wx]
-                            let dp = RowKernels.dot(gi, vHead + key * dvWidth, dvWidth)
-                            let ds = pj * (dp - rowDot[item]) * scale
-                            axpy(ds, kHead + key * d, dqi, d)
-                            axpy(ds, qi, dkPart + (b * nk + key) * d, d)
-                            axpy(pj, gi, dvPart + (b * nk + key) * dvWidth, dvWidth)
+                var item = range.lowerBound
+                while item < range.upperBound {
+                    let band = Band(item, end: range.upperBound, nq: nq, origins: origins, perBatch: perBatchOrigins, windows)
+                    scratch.setColumns(band, windows)
+                    let b = item / nq, firstKey = b * nk + band.firstKey
+                    let kBand = ks + firstKey * d, vBand = vs + firstKey * dvWidth
+                    let (q0, q1, q2) = band.rows(qs + item * d, d)
+                    let (g0, g1, g2) = band.rows(gs + item * dvWidth, dvWidth)
+                    let (p0, p1, p2) = band.rows(probs, slots)
+                    let (s0, s1, s2) = band.rows(grads, slots)
+                    for run in 0..<windows.height {
+                        let u = run * band.width
+                        KeyDots.dots(q0, q1, q2, kBand + run * windows.keyWidth * d, count: band.width, d: d, scale: scale,
+                                     into: p0 + u, p1 + u, p2 + u)
+                        KeyDots.dots(g0, g1, g2, vBand + run * windows.keyWidth * dvWidth, count: band.width, d: dvWidth,
+                                     scale: 1, into: s0 + u, s1 + u, s2 + u)
+                    }
+                    for i in 0..<band.count {
+                        let p = probs + i * slots, ds = grads + i * slots
+                        let (lo, hi) = band.columns(i, windows)
+                        _ = scratch.windowExp(p, lo, hi, subtracting: ls[item + i])
+                        // dS = P ∘ (dP − Σ dO∘O) · scale; zero outside the window because P is.
+                        let delta = Vec(repeating: deltas[item + i]), sv = Vec(repeating: scale)
+                        for j in stride(from: 0, to: scratch.bandSlots, by: 8) {
+                            VectorMath.store(VectorMath.load(p + j) * (VectorMath.load(ds + j) - delta) * sv, ds + j)
                         }
                     }
+                    let (dq0, dq1, dq2) = band.rows(dqs + item * d, d)
+                    KeyBand.combine(s0, s1, s2, rows: kBand, width: d, runs: windows.height, runLength: band.width,
+                                    runStride: windows.keyWidth, scaledBy: SIMD3(repeating: 1), into: dq0, dq1, dq2)
+                    // A lone query's repeated rows would add its contribution three times over; its others weigh zero.
+                    let alone = band.count == 1
+                    KeyBand.scatter(s0, alone ? zeros : s1, alone ? zeros : s2, q0, q1, q2, into: dkPart + firstKey * d, width: d,
+                                    runs: windows.height, runLength: band.width, runStride: windows.keyWidth)
+                    KeyBand.scatter(p0, alone ? zeros : p1, alone ? zeros : p2, g0, g1, g2, into: dvPart + firstKey * dvWidth,
+                                    width: dvWidth, runs: windows.height, runLength: band.width, runStride: windows.keyWidth)
+                    item += band.count
                 }
             }
-        } } } } } } } } }
+        } } } } } } } } } }
         let dk = Reduction.sum(dkParts, axes: [0]).reshaped(k.shape)
         let dv = Reduction.sum(dvParts, axes: [0]).reshaped(v.shape)
         return (dq, dk, dv)
@@ -142,24 +177,121 @@ public enum WindowedAttention {
         return (batch, nq, d, nk, dv)
     }
 
-    /// scale · q·k for every key of one window, row by row (a window row is `width` consecutive keys in memory).
-    @inlinable @inline(__always)
-    static func windowScores(
-        _ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, _ d: Int, _ windows: KeyWindows,
-        _ y0: Int, _ x0: Int, _ scale: Float, _ out: UnsafeMutablePointer<Float>
-    ) {
-        for wy in 0..<windows.height {
-            let row = keys + ((y0 + wy) * windows.keyWidth + x0) * d
-            KeyDots.dots(q, row, count: windows.width, d: d, scale: scale, into: out + wy * windows.width)
+    /// The queries processed together from one item on, and the band of keys their windows cover: `windows.height`
+    /// key rows from the windows' common top row, `width` columns from the leftmost window's left edge.
+    struct Band {
+        /// 3, or 1 where the next three queries' windows do not share rows, overlap, or belong to one batch entry.
+        let count: Int
+        let firstKey: Int, width: Int
+        /// Each query's window's first column within the band.
+        let offsets: SIMD3<Int>
+
+        @inline(__always)
+        init(_ item: Int, end: Int, nq: Int, origins: UnsafePointer<Int32>, perBatch: Bool, _ windows: KeyWindows) {
+            let o = origins + 2 * (perBatch ? item : item % nq)
+            let row = Int(o[0]), column = Int(o[1])
+            if item + 3 <= end && item / nq == (item + 2) / nq {
+                let next = origins + 2 * (perBatch ? item + 1 : (item + 1) % nq)
+                let last = origins + 2 * (perBatch ? item + 2 : (item + 2) % nq)
+                let columns = SIMD3(column, Int(next[1]), Int(last[1]))
+                let left = columns.min(), spread = columns.max() - left
+                if Int(next[0]) == row && Int(last[0]) == row && spread < windows.width {
+                    count = 3
+                    firstKey = row * windows.keyWidth + left
+                    width = windows.width + spread
+                    offsets = columns &- left
+                    return
+                }
+            }
+            count = 1
+            firstKey = row * windows.keyWidth + column
+            width = windows.width
+            offsets = SIMD3()
+        }
+
+        /// Pointers to the block's three rows of a [rows, stride] layout; a lone query's row three times.
+        @inline(__always)
+        func rows<P: Strideable>(_ first: P, _ stride: Int) -> (P, P, P) where P.Stride == Int {
+            count == 3 ? (first, first.advanced(by: stride), first.advanced(by: 2 * stride)) : (first, first, first)
+        }
+
+        /// The band columns [lo, hi) of query i's window.
+        @inline(__always)
+        func columns(_ i: Int, _ windows: KeyWindows) -> (Int32, Int32) {
+            (Int32(offsets[i]), Int32(offsets[i] + windows.width))
         }
     }
 
-    @inlinable @inline(__always)
-    static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        let av = Vec(repeating: a)
-        var i = 0
-        while i + 8 <= n { VectorMath.store(VectorMath.load(y + i) + av * VectorMath.load(x + i), y + i); i += 8 }
-        while i < n { y[i] += a * x[i]; i += 1 }
+    /// One worker's buffers: three rows of band weights, three of weight gradients (backward), a row of zeros, and
+    /// the band column of every weight slot for the current band width, so that a query's window is a lane mask
+    /// over its row of weights and the softmax runs whole vectors over the band.
+    struct BandScratch {
+        /// Slots per row: the widest band (overlapping windows, so at most 2·width − 1 columns), rounded up to whole
+        /// vectors. Slots past the band are outside every window.
+        let slots: Int
+        let weights: UnsafeMutablePointer<Float>
+        let columnOf: UnsafeMutablePointer<Int32>
+        var columnsWidth = 0
+        /// The current band's slots, rounded up to whole vectors: what the masked passes run over.
+        var bandSlots = 0
+
+        init(_ windows: KeyWindows) {
+            slots = (windows.height * (2 * windows.width - 1) + 7) & ~7
+            weights = .allocate(capacity: 7 * slots)
+            weights.initialize(repeating: 0, count: 7 * slots)
+            columnOf = .allocate(capacity: slots)
+        }
+
+        func deallocate() {
+            weights.deallocate()
+            columnOf.deallocate()
+        }
+
+        /// Neighbouring blocks mostly have the same band width, so the table is rebuilt only when it changes.
+        @inline(__always)
+        mutating func setColumns(_ band: Band, _ windows: KeyWindows) {
+            guard band.width != columnsWidth else { return }
+            columnsWidth = band.width
+            let size = windows.height * band.width
+            bandSlots = (size + 7) & ~7
+            for slot in 0..<slots { columnOf[slot] = slot < size ? Int32(slot % band.width) : .max }
+        }
+
+        @inline(__always)
+        func window(_ j: Int, _ lo: SIMD8<Int32>, _ hi: SIMD8<Int32>) -> SIMDMask<SIMD8<Int32>> {
+            let column = UnsafeRawPointer(columnOf + j).loadUnaligned(as: SIMD8<Int32>.self)
+            return (column .>= lo) .& (column .< hi)
+        }
+
+        /// The largest weight of a row in band columns [lo, hi).
+        @inline(__always)
+        func windowMax(_ p: UnsafePointer<Float>, _ lo: Int32, _ hi: Int32) -> Float {
+            let l = SIMD8(repeating: lo), h = SIMD8(repeating: hi)
+            var m = Vec(repeating: -.infinity)
+            for j in stride(from: 0, to: bandSlots, by: 8) {
+                let s = VectorMath.load(p + j)
+                m.replace(with: s, where: window(j, l, h) .& (s .> m))
+            }
+            var m4 = m.lowHalf
+            m4.replace(with: m.highHalf, where: m.highHalf .> m4)
+            var m2 = m4.lowHalf
+            m2.replace(with: m4.highHalf, where: m4.highHalf .> m2)
+            return m2[1] > m2[0] ? m2[1] : m2[0]
+        }
+
+        /// p ← exp(p − shift) in band columns [lo, hi), 0 elsewhere; returns the row sum.
+        @inline(__always)
+        func windowExp(_ p: UnsafeMutablePointer<Float>, _ lo: Int32, _ hi: Int32, subtracting shift: Float) -> Float {
+            let l = SIMD8(repeating: lo), h = SIMD8(repeating: hi), sv = Vec(repeating: shift)
+            var total = Vec()
+            for j in stride(from: 0, to: bandSlots, by: 8) {
+                var e = Vec()
+                e.replace(with: VectorMath.exp(VectorMath.load(p + j) - sv), where: window(j, l, h))
+                VectorMath.store(e, p + j)
+                total += e
+            }
+            return (total.lowHalf + total.highHalf).sum()
+        }
     }
 }
 

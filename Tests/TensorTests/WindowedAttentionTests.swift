@@ -58,19 +58,51 @@ import Tensor
         let windows = KeyWindows.centred(gridHeight: h, gridWidth: w, size: 7)
         let q = random.tensor([2, h * w, d]), k = random.tensor([2, h * w, d]), v = random.tensor([2, h * w, 2])
         let upstream = random.tensor([2, h * w, 2])
+        expectMaskedReference(q, k, v, upstream, windows, batchOrigins: false, scale: 0.2)
+    }
+
+    /// Neighbouring queries go three at a time when their windows share rows and overlap. Jittered per-batch origins
+    /// mix such blocks (equal, shifted and out-of-order columns) with lone queries (different rows, no overlap), and
+    /// d, dv exercise every vector width and tail of the kernels.
+    @Test func jitteredWindowsMatchMaskedReference() {
+        var random = SeededRandom(seed: 64)
+        let (h, w, d, dv, batch) = (6, 11, 37, 45, 2)
+        let (wh, ww) = (3, 5)
+        var origins: [Int32] = []
+        for _ in 0..<batch {
+            for y in 0..<h {
+                for x in 0..<w {
+                    let dy = random.next() % 4 == 0 ? Int(random.next() % 3) - 1 : 0
+                    let dx = random.next() % 2 == 0 ? Int(random.next() % 7) - 3 : 0
+                    origins.append(Int32(min(max(y - wh / 2 + dy, 0), h - wh)))
+                    origins.append(Int32(min(max(x - ww / 2 + dx, 0), w - ww)))
+                }
+            }
+        }
+        let windows = KeyWindows(keyHeight: h, keyWidth: w, height: wh, width: ww, origins: origins)
+        let q = random.tensor([batch, h * w, d]), k = random.tensor([batch, h * w, d])
+        let v = random.tensor([batch, h * w, dv]), upstream = random.tensor([batch, h * w, dv])
+        expectMaskedReference(q, k, v, upstream, windows, batchOrigins: true, scale: 0.3)
+    }
+
+    /// Windowed attention's output and gradients against dense attention with the windows as an additive mask.
+    func expectMaskedReference(
+        _ q: Tensor, _ k: Tensor, _ v: Tensor, _ upstream: Tensor, _ windows: KeyWindows, batchOrigins: Bool, scale: Float
+    ) {
+        let batch = q.shape[0], n = q.shape[1]
         let tape = Tape()
         let vq = tape.variable(q), vk = tape.variable(k), vv = tape.variable(v)
-        let out = Variable.windowedAttention(q: vq, k: vk, v: vv, windows: windows, scale: 0.2)
+        let out = Variable.windowedAttention(q: vq, k: vk, v: vv, windows: windows, scale: scale)
         let grads = tape.gradient(of: out, wrt: [vq, vk, vv], seed: upstream)
 
-        let mask = inWindow(windows, batchOrigins: false, nq: h * w)
+        let mask = inWindow(windows, batchOrigins: batchOrigins, nq: n)
         let composed = Tape()
         let cq = composed.variable(q), ck = composed.variable(k), cv = composed.variable(v)
-        var maskValues = [Float](repeating: 0, count: 2 * h * w * h * w)
-        for b in 0..<2 { for i in 0..<(h * w) { for j in 0..<(h * w) where !mask(b, i, j) {
-            maskValues[(b * h * w + i) * h * w + j] = -1e30
+        var maskValues = [Float](repeating: 0, count: batch * n * n)
+        for b in 0..<batch { for i in 0..<n { for j in 0..<n where !mask(b, i, j) {
+            maskValues[(b * n + i) * n + j] = -1e30
         } } }
-        let logits = Variable.matmul(cq, ck, transposeB: true) * 0.2 + Variable(Tensor(shape: [2, h * w, h * w], scalars: maskValues))
+        let logits = Variable.matmul(cq, ck, transposeB: true) * scale + Variable(Tensor(shape: [batch, n, n], scalars: maskValues))
         let reference = Variable.matmul(logits.softmax(), cv)
         let referenceGrads = composed.gradient(of: reference, wrt: [cq, ck, cv], seed: upstream)
         #expect(scaledError(out.value.scalars, reference.value.scalars.map(Double.init)) < 1e-5)

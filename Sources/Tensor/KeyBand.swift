@@ -1,0 +1,124 @@
+/// Weighted sums between three query rows and a band of key rows: `runs` runs of `runLength` consecutive rows, the
+/// runs `runStride` rows apart (a band of window rows in a row-major key grid). Weights are per query, laid out like
+/// the band (run by run), and zero where a key lies outside the query's own window.
+@usableFromInline
+enum KeyBand {
+    /// o_i = scales_i · Σ_u p_i[u] · rows_u for i < 3: the three sums stay in registers across the whole band, so each
+    /// row load feeds three queries and the outputs are written once. Weight and output rows may repeat.
+    @inlinable @inline(__always)
+    static func combine(
+        _ p0: UnsafePointer<Float>, _ p1: UnsafePointer<Float>, _ p2: UnsafePointer<Float>,
+        rows: UnsafePointer<Float>, width: Int, runs: Int, runLength: Int, runStride: Int, scaledBy scales: SIMD3<Float>,
+        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
+    ) {
+        let f0 = Vec(repeating: scales[0]), f1 = Vec(repeating: scales[1]), f2 = Vec(repeating: scales[2])
+        var c = 0
+        while c + 32 <= width {
+            var a00 = Vec(), a01 = Vec(), a02 = Vec(), a03 = Vec()
+            var a10 = Vec(), a11 = Vec(), a12 = Vec(), a13 = Vec()
+            var a20 = Vec(), a21 = Vec(), a22 = Vec(), a23 = Vec()
+            for run in 0..<runs {
+                var x = rows + run * runStride * width + c, u = run * runLength
+                for _ in 0..<runLength {
+                    let w0 = Vec(repeating: p0[u]), w1 = Vec(repeating: p1[u]), w2 = Vec(repeating: p2[u])
+                    var v = VectorMath.load(x)
+                    a00.addProduct(w0, v); a10.addProduct(w1, v); a20.addProduct(w2, v)
+                    v = VectorMath.load(x + 8)
+                    a01.addProduct(w0, v); a11.addProduct(w1, v); a21.addProduct(w2, v)
+                    v = VectorMath.load(x + 16)
+                    a02.addProduct(w0, v); a12.addProduct(w1, v); a22.addProduct(w2, v)
+                    v = VectorMath.load(x + 24)
+                    a03.addProduct(w0, v); a13.addProduct(w1, v); a23.addProduct(w2, v)
+                    x += width
+                    u &+= 1
+                }
+            }
+            VectorMath.store(a00 * f0, o0 + c); VectorMath.store(a01 * f0, o0 + c + 8)
+            VectorMath.store(a02 * f0, o0 + c + 16); VectorMath.store(a03 * f0, o0 + c + 24)
+            VectorMath.store(a10 * f1, o1 + c); VectorMath.store(a11 * f1, o1 + c + 8)
+            VectorMath.store(a12 * f1, o1 + c + 16); VectorMath.store(a13 * f1, o1 + c + 24)
+            VectorMath.store(a20 * f2, o2 + c); VectorMath.store(a21 * f2, o2 + c + 8)
+            VectorMath.store(a22 * f2, o2 + c + 16); VectorMath.store(a23 * f2, o2 + c + 24)
+            c += 32
+        }
+        while c + 8 <= width {
+            var a0 = Vec(), a1 = Vec(), a2 = Vec()
+            for run in 0..<runs {
+                let first = rows + run * runStride * width + c, u0 = run * runLength
+                for u in 0..<runLength {
+                    let v = VectorMath.load(first + u * width)
+                    a0.addProduct(Vec(repeating: p0[u0 + u]), v)
+                    a1.addProduct(Vec(repeating: p1[u0 + u]), v)
+                    a2.addProduct(Vec(repeating: p2[u0 + u]), v)
+                }
+            }
+            VectorMath.store(a0 * f0, o0 + c); VectorMath.store(a1 * f1, o1 + c); VectorMath.store(a2 * f2, o2 + c)
+            c += 8
+        }
+        while c < width {
+            var a = SIMD4<Float>()
+            for run in 0..<runs {
+                let first = rows + run * runStride * width + c, u0 = run * runLength
+                for u in 0..<runLength { a += SIMD4(p0[u0 + u], p1[u0 + u], p2[u0 + u], 0) * first[u * width] }
+            }
+            o0[c] = a[0] * scales[0]; o1[c] = a[1] * scales[1]; o2[c] = a[2] * scales[2]
+            c += 1
+        }
+    }
+
+    /// rows_u += Σ_i p_i[u] · x_i for every row u of the band: the three query rows stay in registers for a slice
+    /// of 16 columns while the band streams past, so each band row is read and written once per slice, not once per
+    /// query. A short block passes zero weights for its missing queries.
+    @inlinable @inline(__always)
+    static func scatter(
+        _ p0: UnsafePointer<Float>, _ p1: UnsafePointer<Float>, _ p2: UnsafePointer<Float>,
+        _ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, _ x2: UnsafePointer<Float>,
+        into rows: UnsafeMutablePointer<Float>, width: Int, runs: Int, runLength: Int, runStride: Int
+    ) {
+        var c = 0
+        while c + 16 <= width {
+            let x00 = VectorMath.load(x0 + c), x01 = VectorMath.load(x0 + c + 8)
+            let x10 = VectorMath.load(x1 + c), x11 = VectorMath.load(x1 + c + 8)
+            let x20 = VectorMath.load(x2 + c), x21 = VectorMath.load(x2 + c + 8)
+            for run in 0..<runs {
+                var y = rows + run * runStride * width + c, u = run * runLength
+                for _ in 0..<runLength {
+                    let w0 = Vec(repeating: p0[u]), w1 = Vec(repeating: p1[u]), w2 = Vec(repeating: p2[u])
+                    var y0 = VectorMath.load(y), y1 = VectorMath.load(y + 8)
+                    y0.addProduct(w0, x00); y1.addProduct(w0, x01)
+                    y0.addProduct(w1, x10); y1.addProduct(w1, x11)
+                    y0.addProduct(w2, x20); y1.addProduct(w2, x21)
+                    VectorMath.store(y0, y); VectorMath.store(y1, y + 8)
+                    y += width
+                    u &+= 1
+                }
+            }
+            c += 16
+        }
+        while c + 8 <= width {
+            let a = VectorMath.load(x0 + c), b = VectorMath.load(x1 + c), e = VectorMath.load(x2 + c)
+            for run in 0..<runs {
+                let first = rows + run * runStride * width + c, u0 = run * runLength
+                for u in 0..<runLength {
+                    let y = first + u * width
+                    var s = VectorMath.load(y)
+                    s.addProduct(Vec(repeating: p0[u0 + u]), a)
+                    s.addProduct(Vec(repeating: p1[u0 + u]), b)
+                    s.addProduct(Vec(repeating: p2[u0 + u]), e)
+                    VectorMath.store(s, y)
+                }
+            }
+            c += 8
+        }
+        while c < width {
+            let x = SIMD4(x0[c], x1[c], x2[c], 0)
+            for run in 0..<runs {
+                let first = rows + run * runStride * width + c, u0 = run * runLength
+                for u in 0..<runLength {
+                    first[u * width] += (SIMD4(p0[u0 + u], p1[u0 + u], p2[u0 + u], 0) * x).sum()
+                }
+            }
+            c += 1
+        }
+    }
+}
