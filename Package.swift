@@ -41,13 +41,15 @@ let package = Package(
         .target(name: "Transfer", dependencies: ["DiT", "Motion", "Tensor"], swiftSettings: kernelSettings),
         // The procedural video world the built-in model is trained on and evaluated in.
         .target(name: "World"),
+        // The small model the package ships (trained by scripts/train_model.py) and the loader for its layout.
+        .target(name: "BuiltInModel", dependencies: ["DiT", "Transfer"], resources: [.copy("Resources")]),
         .executableTarget(
             name: "fastvmt-ff",
-            dependencies: ["VideoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["VideoIO", "Transfer", "BuiltInModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "fastvmt-bench",
-            dependencies: ["VideoIO", "Tensor", "DiT", "World", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["VideoIO", "Tensor", "DiT", "Motion", "World", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: kernelSettings
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

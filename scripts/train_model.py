@@ -12,7 +12,10 @@ Run from the repository root (developer machine or the lent GPU machine; never i
 Model space (the Swift PixelCodec does the same): 16 frames of 64x64 RGB in [0, 1] -> x*2-1 -> each 2-frame x 4x4-pixel
 block becomes 96 channels: latents [96, 8, 16, 16], channel = ((c*2 + dt)*4 + dy)*4 + dx.
 Text: word ids -> token embedding + position embedding, zero-padded to MAX_WORDS (the empty prompt is all zeros).
-Training: rectified flow, x_s = (1-s)*x0 + s*noise, target velocity noise - x0, s = sigmoid(N(0,1)), timestep = 1000*s;
+Training: rectified flow, x_s = (1-s)*x0 + s*noise, s = sigmoid(N(0,1)), timestep = 1000*s. The transformer predicts
+the clean sample x0 (a token holds 2x2 positions x 96 channels = 384 numbers, more than the 128-wide model can carry;
+noise cannot be squeezed through that, clean images can: Li & He, "Back to Basics: Let Denoising Generative Models
+Denoise", 2025); the loss is on the velocity it implies, (x_s - x0_pred) / max(s, 0.05) vs noise - x0;
 10 % of captions dropped to the empty prompt (for classifier-free guidance); AdamW; EMA weights are exported.
 Training clips use seeds from 1_000_000 up; seeds below 1_000_000 are held out for evaluation.
 """
@@ -40,6 +43,8 @@ CONFIG = dict(
     eps=1e-6, rope_max_seq_len=256,
 )
 FIRST_TRAINING_SEED = 1_000_000
+STATE = {"step": 0}
+MIN_SIGMA = 0.05
 
 
 def vocabulary():
@@ -108,7 +113,12 @@ def export(model, text, words, path=RESOURCE):
     save_file(tensors, path / "model.safetensors")
     config = {k: (list(v) if isinstance(v, tuple) else v) for k, v in dict(model.config).items() if not k.startswith("_")}
     (path / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
-    (path / "vocabulary.json").write_text(json.dumps({"words": words, "max_words": MAX_WORDS}, indent=2) + "\n")
+    (path / "model.json").write_text(json.dumps({
+        "words": words, "max_words": MAX_WORDS,
+        "codec": {"size": SIZE, "frames": FRAMES, "frame_group": 2, "pixel_group": 4},
+        "prediction": "sample", "min_sigma": MIN_SIGMA,
+        "trained_steps": STATE["step"],
+    }, indent=2) + "\n")
     print("exported", path, os.path.getsize(path / "model.safetensors"), "bytes", flush=True)
 
 
@@ -143,6 +153,7 @@ def main():
         ema_model.load_state_dict(state["ema_model"]); ema_text.load_state_dict(state["ema_text"])
         optimiser.load_state_dict(state["optimiser"])
         step, generator_seed = state["step"], state["next_seed"]
+        STATE["step"] = step
         torch.set_rng_state(state["rng"])
         print(f"resumed at step {step}", flush=True)
     if args.export_only:
@@ -161,8 +172,9 @@ def main():
         sigma = torch.sigmoid(torch.randn(args.batch, device=device))
         s = sigma.view(-1, 1, 1, 1, 1)
         xt = (1 - s) * x0 + s * noise
-        prediction = model(xt, sigma * 1000, text(captions).to(device)).sample
-        loss = F.mse_loss(prediction, noise - x0)
+        predicted_x0 = model(xt, sigma * 1000, text(captions).to(device)).sample
+        velocity = (xt - predicted_x0) / s.clamp(min=MIN_SIGMA)
+        loss = F.mse_loss(velocity, noise - x0)
         lr = args.lr * min(1, (step + 1) / args.warmup) * (0.5 * (1 + math.cos(math.pi * step / args.steps)) * 0.9 + 0.1)
         for group in optimiser.param_groups:
             group["lr"] = lr
@@ -185,6 +197,7 @@ def main():
                             next_seed=generator_seed, rng=torch.get_rng_state()), str(ckpt) + ".tmp")
             os.replace(str(ckpt) + ".tmp", ckpt)
     stream.process.kill()
+    STATE["step"] = step
     export(ema_model.cpu(), ema_text.cpu(), words)
 
 

@@ -5,15 +5,32 @@ import Tensor
 
 /// A transformer with the text encoder and latent codec that go with it.
 public struct TransferModel: Sendable {
+    /// What the transformer's output is: the flow velocity (Wan2.1), or the clean sample x₀ (the built-in model,
+    /// whose tokens are too wide for its width to carry noise; see scripts/train_model.py).
+    public enum Prediction: String, Codable, Sendable { case velocity, sample }
+
     public let transformer: WanTransformer
     public let textEncoder: any TextEncoder
     public let codec: any LatentCodec
+    public let prediction: Prediction
+    /// The smallest σ a sample prediction is divided by (as in training).
+    public let minimumSigma: Double
 
-    public init(transformer: WanTransformer, textEncoder: any TextEncoder, codec: any LatentCodec) {
+    public init(transformer: WanTransformer, textEncoder: any TextEncoder, codec: any LatentCodec,
+                prediction: Prediction = .velocity, minimumSigma: Double = 0.05) {
         precondition(textEncoder.textDim == transformer.config.textDim, "text encoder gives \(textEncoder.textDim), model reads \(transformer.config.textDim)")
         self.transformer = transformer
         self.textEncoder = textEncoder
         self.codec = codec
+        self.prediction = prediction
+        self.minimumSigma = minimumSigma
+    }
+
+    /// The velocity the sampler steps with, from the transformer's output at `sample` and noise level `sigma`:
+    /// x_σ = (1 − σ)·x₀ + σ·n gives v = n − x₀ = (x_σ − x₀) / σ.
+    public func velocity(output: Tensor, sample: Tensor, sigma: Double) -> Tensor {
+        guard prediction == .sample else { return output }
+        return Elementwise.affine(Elementwise.subtract(sample, output), scale: Float(1 / max(sigma, minimumSigma)))
     }
 }
 
@@ -98,11 +115,15 @@ public struct MotionTransfer: Sendable {
                 }
             }
             latents = timed("denoise") {
-                let conditional = transformer.forward(latents: Variable(latents), time: time, context: promptContext).output!.value
-                report.transformerFLOPs += fullForward
+                let sigma = sampler.sigmas[index]
+                let predict = { (context: Tensor) -> Tensor in
+                    report.transformerFLOPs += fullForward
+                    let output = transformer.forward(latents: Variable(latents), time: time, context: context).output!.value
+                    return model.velocity(output: output, sample: latents, sigma: sigma)
+                }
+                let conditional = predict(promptContext)
                 guard preset.guidanceScale != 1 else { return sampler.step(velocity: conditional, sample: latents, index: index) }
-                let unconditional = transformer.forward(latents: Variable(latents), time: time, context: negativeContext).output!.value
-                report.transformerFLOPs += fullForward
+                let unconditional = predict(negativeContext)
                 let velocity = ClassifierFreeGuidance.combine(unconditional: unconditional, conditional: conditional, scale: preset.guidanceScale)
                 return sampler.step(velocity: velocity, sample: latents, index: index)
             }

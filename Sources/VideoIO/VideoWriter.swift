@@ -93,17 +93,15 @@ public final class VideoWriter {
         if !finished { abort() }
     }
 
-    /// Encodes one frame; frames are shown in call order at `frameRate`, whatever their `time` says.
+    /// Encodes one frame; frames are shown in call order at `frameRate`, whatever their `time` says. A frame of
+    /// another size is scaled to the output size (bicubic) in the same swscale pass that converts it.
     public func write(_ image: RGBFrame) throws {
-        guard image.width == size.width && image.height == size.height else {
-            throw VideoIOError.invalidOption("frame is \(image.width)x\(image.height), the output \(size)")
-        }
         try frame.makeWritable()
-        let plane = size.width * size.height
+        let plane = image.width * image.height
         let convert = { (p: UnsafeBufferPointer<Float>) throws in
             let base = p.baseAddress!
             try self.scaler.convert(r: base, g: base + plane, b: base + 2 * plane,
-                                    width: self.size.width, height: self.size.height, into: self.frame)
+                                    width: image.width, height: image.height, into: self.frame)
         }
         if image.layout == .planar {
             try image.pixels.withUnsafeBufferPointer(convert)

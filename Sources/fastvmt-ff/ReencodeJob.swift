@@ -29,7 +29,7 @@ struct ReencodeJob {
             switch event {
             case .video(let frame):
                 try writer.write(frame)
-                progress.update(frames: writer.framesWritten)
+                progress.update(writer.framesWritten)
             case .audio(let packet):
                 try writer.write(packet)
             }
@@ -39,6 +39,6 @@ struct ReencodeJob {
             throw VideoIOError.input(path: input, reason: "no video frames in the requested range")
         }
         try writer.finish()
-        progress.finish(frames: writer.framesWritten)
+        progress.finish(writer.framesWritten)
     }
 }

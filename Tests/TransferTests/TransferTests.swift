@@ -17,6 +17,34 @@ final class TransferTests: XCTestCase {
         return p
     }
 
+    /// The built-in model's codec: a known pixel lands in the documented channel, and decode undoes encode.
+    func testPixelCodecLayoutAndRoundTrip() {
+        let codec = PixelCodec(size: 8, frames: 4, frameGroup: 2, pixelGroup: 4)
+        var pixels = [Float](repeating: 0.5, count: 4 * 3 * 8 * 8)
+        // frame 3 (f' = 1, dt = 1), channel 2 (blue), row 6 (y' = 1, dy = 2), column 5 (x' = 1, dx = 1)
+        pixels[((3 * 3 + 2) * 8 + 6) * 8 + 5] = 1
+        let video = Tensor(shape: [4, 3, 8, 8], scalars: pixels)
+        let latents = codec.encode(video)
+        XCTAssertEqual(latents.shape, [96, 2, 2, 2])
+        XCTAssertEqual(latents[((2 * 2 + 1) * 4 + 2) * 4 + 1, 1, 1, 1], 1)
+        XCTAssertEqual(latents.scalars.filter { $0 != 0 }.count, 1, "0.5 maps to 0, 1 to 1")
+        XCTAssertEqual(codec.decode(latents).scalars, video.scalars)
+        XCTAssertEqual(codec.usableFrames(7), 4)
+        XCTAssertEqual(codec.usableFrames(3), 2)
+    }
+
+    /// A sample-predicting model's output becomes the velocity the sampler expects: v = (x_σ − x₀) / σ.
+    func testSamplePredictionIsTurnedIntoVelocity() {
+        let tiny = TinyModel.make()
+        let model = TransferModel(transformer: tiny.transformer, textEncoder: tiny.textEncoder, codec: tiny.codec, prediction: .sample)
+        let x0 = Tensor(shape: [2], scalars: [1, -1]), noise = Tensor(shape: [2], scalars: [0.5, 2])
+        let sample = FlowMatching.noised(x0, noise: noise, sigma: 0.4)
+        let v = model.velocity(output: x0, sample: sample, sigma: 0.4).scalars
+        XCTAssertEqual(v[0], -0.5, accuracy: 1e-5)
+        XCTAssertEqual(v[1], 3, accuracy: 1e-5)
+        XCTAssertEqual(tiny.velocity(output: x0, sample: sample, sigma: 0.4).scalars, x0.scalars, "velocity models pass through")
+    }
+
     func testCodecRoundTrips() {
         let video = TinyModel.movingSquare(frames: 4)
         let worst = zip(SpaceToDepth().decode(SpaceToDepth().encode(video)).scalars, video.scalars).map { abs($0 - $1) }.max()!

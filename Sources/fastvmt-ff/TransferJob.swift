@@ -1,0 +1,89 @@
+import BuiltInModel
+import DiT
+import Foundation
+import Tensor
+import Transfer
+import VideoIO
+
+/// IN → the model's frames → motion transfer with the prompt → frames scaled back up → OUT, audio copied for the
+/// span of the frames used.
+struct TransferJob {
+    let readerOptions: ReaderOptions
+    let writerOptions: WriterOptions
+    let input: String
+    let output: String
+    let prompt: String
+    let negativePrompt: String
+    let preset: Preset
+    let modelDirectory: ModelDirectory
+    let reportPath: String?
+    /// Output size; nil = the source's displayed size, rounded down to even.
+    let outputSize: PixelSize?
+
+    func run(log: Log) throws {
+        let model = try modelDirectory.load()
+        let codec = model.codec
+        var options = readerOptions
+        options.size = PixelSize(width: codec.frameSize.width, height: codec.frameSize.height)
+        // The input is opened first so a bad input never leaves an output file behind.
+        let reader = try VideoReader(path: input, options: options)
+        let info = reader.info
+        log.verbose("\(input): \(info.container), \(info.codec) \(info.width)x\(info.height) at \(info.frameRate) fps"
+            + (info.audio.map { ", audio \($0.codec)" } ?? ", no audio"))
+
+        var frames: [RGBFrame] = [], audio: [AudioPacket] = []
+        let wanted = codec.usableFrames(Int.max)
+        while frames.count < wanted, let event = try reader.next() {
+            switch event {
+            case .video(let frame): frames.append(frame.converted(to: .planar))
+            case .audio(let packet): audio.append(packet)
+            }
+        }
+        let usable = codec.usableFrames(frames.count)
+        guard usable > 0 else {
+            throw VideoIOError.input(path: input, reason: "too few video frames for the model (\(frames.count))")
+        }
+        if frames.count > usable || reader.expectedFrameCount.map({ $0 > usable }) == true {
+            log.info("the model works on \(usable) frames at a time: using frames 0–\(usable - 1) of the input (choose the span with --start)")
+        }
+        let size = codec.frameSize
+        var pixels = [Float]()
+        pixels.reserveCapacity(usable * 3 * size.width * size.height)
+        for frame in frames.prefix(usable) { pixels += frame.pixels }
+        let video = Tensor(shape: [usable, 3, size.height, size.width], scalars: pixels)
+
+        let steps = preset.steps - FlowMatching.startIndex(steps: preset.steps, strength: preset.strength)
+        let progress = Progress(total: steps, enabled: log.level >= .normal, unit: "step")
+        let (result, report) = MotionTransfer(model: model).run(video: video, prompt: prompt, negativePrompt: negativePrompt,
+                                                                preset: preset) { done, _ in progress.update(done) }
+        if !report.unknownWords.isEmpty {
+            log.info("words the model does not know were left out: \(report.unknownWords.joined(separator: " "))")
+        }
+
+        let target = outputSize ?? PixelSize(width: info.displayWidth / 2 * 2, height: info.displayHeight / 2 * 2)
+        let writer = try VideoWriter(path: output, size: target, frameRate: reader.outputFrameRate, audio: info.audio, options: writerOptions)
+        if let dropped = writer.audioDropped { log.info("audio not copied: \(dropped)") }
+        let plane = 3 * size.width * size.height
+        let generated = result.scalars
+        for index in 0..<usable {
+            try writer.write(RGBFrame(width: size.width, height: size.height, layout: .planar,
+                                      pixels: Array(generated[(index * plane)..<((index + 1) * plane)]), index: index))
+        }
+        let end = Double(usable) / reader.outputFrameRate.value
+        for packet in audio where (packet.time ?? 0) < end { try writer.write(packet) }
+        try writer.finish()
+        progress.finish(steps)
+        if let reportPath { try writeReport(report) }
+    }
+
+    private func writeReport(_ report: TransferReport) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(report)
+        let partial = reportPath! + ".part"
+        guard FileManager.default.createFile(atPath: partial, contents: data), rename(partial, reportPath!) == 0 else {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw VideoIOError.output(path: reportPath!, reason: "cannot write the report")
+        }
+    }
+}
