@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltInModel
 import CBLAS
 import DiT
 import Foundation
@@ -15,10 +16,7 @@ struct DiTBenchmark: ParsableCommand {
     @Option(help: "Seconds each measurement repeats for (the median call is reported).")
     var minimum = 1.0
 
-    /// The size the built-in model is planned at (see the model issue): 16 latent frames of 8×8 tokens.
-    static let small = WanConfig(numAttentionHeads: 4, attentionHeadDim: 64, textDim: 256, ffnDim: 1024, numLayers: 8)
-
-    func run() {
+    func run() throws {
         let (m, n, k) = (1560, 1536, 1536)
         let a = RandomTensors.uniform([m, k], seed: 1), b = RandomTensors.uniform([k, n], seed: 2)
         var c = Tensor(zeros: [m, n])
@@ -34,7 +32,14 @@ struct DiTBenchmark: ParsableCommand {
         print("raw cblas_sgemm \(m)×\(n)×\(k) with \(Parallel.workers) OpenBLAS threads: \(String(format: "%.1f", rawGFLOPs)) GFLOP/s\n")
         print("| model, tokens | forward ms | µs per token | GFLOP/s | fraction of raw sgemm (goal ≥ 0.5) |")
         print("|---|---|---|---|---|")
-        measure("small (dim 256, 8 layers, ffn 1024), 16 × 8 × 8", Self.small, latentShape: [16, 16, 16, 16], lastBlock: nil, raw: rawGFLOPs)
+        let builtIn = try ModelDirectory.builtIn()
+        let config = builtIn.config, codec = builtIn.manifest.codec
+        let latentShape = [config.inChannels, codec.frames / codec.frameGroup, codec.size / codec.pixelGroup, codec.size / codec.pixelGroup]
+        measure("built-in (dim \(config.dim), \(config.numLayers) layers, ffn \(config.ffnDim)), \(latentShape[1]) × \(latentShape[2] / 2) × \(latentShape[3] / 2)",
+                config, latentShape: latentShape, lastBlock: nil, raw: rawGFLOPs)
+        var wider = config
+        (wider.numAttentionHeads, wider.ffnDim, wider.textDim) = (4, 1024, 256)
+        measure("built-in layout at dim 256, ffn 1024", wider, latentShape: latentShape, lastBlock: nil, raw: rawGFLOPs)
         var oneBlock = WanConfig.wan13B
         oneBlock.numLayers = 1
         measure("Wan2.1-1.3B, one block, 1 × 30 × 52", oneBlock, latentShape: [16, 1, 60, 104], lastBlock: 0, raw: rawGFLOPs)
