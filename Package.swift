@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "Transfer", dependencies: ["DiT", "Motion", "Tensor"], swiftSettings: kernelSettings),
         // The procedural video world the built-in model is trained on and evaluated in.
         .target(name: "World"),
+        // Judges generated clips from their pixels alone (segmentation, colour and shape), independent of the model.
+        .target(name: "Evaluation", dependencies: ["World"]),
         // The small model the package ships (trained by scripts/train_model.py) and the loader for its layout.
         .target(name: "BuiltInModel", dependencies: ["DiT", "Transfer"], resources: [.copy("Resources")]),
         .executableTarget(
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "DiTTests", dependencies: ["DiT"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MotionTests", dependencies: ["Motion"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "World"]),
         .testTarget(name: "fastvmt-ffTests", dependencies: ["fastvmt-ff", "TestSupport"]),
     ]
 )

@@ -74,7 +74,7 @@ public enum Renderer {
     }
 
     /// Signed distance (pixels) from `p` (relative to the centre) to the shape's edge: negative inside.
-    static func distance(_ shape: Shape, _ p: SIMD2<Double>, radius r: Double) -> Double {
+    public static func distance(_ shape: Shape, _ p: SIMD2<Double>, radius r: Double) -> Double {
         let a = SIMD2(abs(p.x), abs(p.y))
         switch shape {
         case .circle:
