@@ -51,7 +51,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "fastvmt-bench",
-            dependencies: ["VideoIO", "Tensor", "DiT", "Motion", "World", "BuiltInModel", "Transfer", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["VideoIO", "Tensor", "DiT", "Motion", "World", "BuiltInModel", "Transfer", "Evaluation", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: kernelSettings
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
