@@ -144,7 +144,7 @@ struct FastVMTFF: ParsableCommand {
         let job = TransferJob(readerOptions: try readerOptions(), writerOptions: try writerOptions(), input: input,
                               output: output, prompt: prompt, negativePrompt: negativePrompt, preset: try resolvedPreset(),
                               modelDirectory: try modelDirectory(), reportPath: report,
-                              outputSize: try size.map(parseSize))
+                              outputSize: try outputSize())
         try job.run(log: log)
     }
 
@@ -180,7 +180,17 @@ struct FastVMTFF: ParsableCommand {
 
     private func parseSize(_ text: String) throws -> PixelSize {
         guard let parsed = PixelSize(parsing: text) else { throw ValidationError("--size wants WxH, got '\(text)'") }
-        return PixelSize(width: parsed.width / 2 * 2, height: parsed.height / 2 * 2)
+        return parsed
+    }
+
+    /// The transfer's output size: frames are scaled to it on encoding, so it must suit 4:2:0 (even sides).
+    private func outputSize() throws -> PixelSize? {
+        guard let size else { return nil }
+        let parsed = try parseSize(size)
+        guard parsed.width % 2 == 0 && parsed.height % 2 == 0 else {
+            throw ValidationError("--size \(size): width and height must be even")
+        }
+        return parsed
     }
 
     private func readerOptions() throws -> ReaderOptions {

@@ -52,6 +52,7 @@ import TestSupport
             (["--prompt", "a red circle", "--preset", "fastest"], "no preset named fastest"),
             (["--prompt", "   "], "--prompt is empty"),
             (["--prompt", "a red circle", "--skip", "0"], "skip interval"),
+            (["--prompt", "a red circle", "--size", "33x33"], "must be even"),
             (["--prompt", "a red circle", "--model", dir.path("nowhere")], "no such model directory"),
         ] {
             let result = try run(binary, [sample("ball.mp4"), dir.path("x.mp4")] + arguments)
