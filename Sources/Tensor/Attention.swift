@@ -15,7 +15,7 @@ public enum Attention {
     public static func forward(q: Tensor, k: Tensor, v: Tensor, scale: Float) -> (out: Tensor, logSumExp: Tensor) {
         precondition(q.rank == 3 && k.rank == 3 && v.rank == 3, "attention takes [B, N, d] tensors")
         let batch = q.shape[0], nq = q.shape[1], d = q.shape[2], nk = k.shape[1], dv = v.shape[2]
-        precondition(k.shape == [batch, nk, d] && v.shape[0] == batch && v.shape[1] == nk,
+        precondition(nk > 0 && k.shape == [batch, nk, d] && v.shape[0] == batch && v.shape[1] == nk,
                      "attention shapes q \(q.shape), k \(k.shape), v \(v.shape)")
         var out = Tensor(uninitializedShape: [batch, nq, dv])
         var lse = Tensor(uninitializedShape: [batch, nq])
@@ -35,23 +35,28 @@ public enum Attention {
                     let b = item / queryBlocks, q0 = (item % queryBlocks) * bq, rows = min(bq, nq - q0)
                     let qBlock = qs + (b * nq + q0) * d, oBlock = os + (b * nq + q0) * dv
                     let kHead = ks + b * nk * d, vHead = vs + b * nk * dv
-                    oBlock.initialize(repeating: 0, count: rows * dv)
-                    for r in 0..<rows { rowMax[r] = -.infinity; rowSum[r] = 0 }
                     var k0 = 0
                     while k0 < nk {
-                        let cols = min(bk, nk - k0)
+                        let cols = min(bk, nk - k0), first = k0 == 0
                         GEMM.multiply(transA: false, transB: true, m: rows, n: cols, k: d, alpha: scale,
                                       a: qBlock, lda: d, b: kHead + k0 * d, ldb: d, c: scores, ldc: bk, threaded: false)
                         for r in 0..<rows {
                             let s = scores + r * bk
-                            let newMax = max(rowMax[r], RowKernels.max(s, cols))
-                            let correction = rowMax[r] == -.infinity ? 0 : VectorMath.exp(rowMax[r] - newMax)
+                            let tileMax = RowKernels.max(s, cols)
+                            if first {
+                                rowSum[r] = exponentiate(s, cols, subtracting: tileMax)
+                                rowMax[r] = tileMax
+                                continue
+                            }
+                            let newMax = max(rowMax[r], tileMax)
+                            let correction = VectorMath.exp(rowMax[r] - newMax)
                             rowSum[r] = rowSum[r] * correction + exponentiate(s, cols, subtracting: newMax)
                             if correction != 1 { scaleRow(oBlock + r * dv, dv, by: correction) }
                             rowMax[r] = newMax
                         }
-                        GEMM.multiply(transA: false, transB: false, m: rows, n: dv, k: cols,
-                                      a: scores, lda: bk, b: vHead + k0 * dv, ldb: dv, beta: 1, c: oBlock, ldc: dv, threaded: false)
+                        // The first tile writes the output rows; later ones add to them (rescaled above).
+                        GEMM.multiply(transA: false, transB: false, m: rows, n: dv, k: cols, a: scores, lda: bk,
+                                      b: vHead + k0 * dv, ldb: dv, beta: first ? 0 : 1, c: oBlock, ldc: dv, threaded: false)
                         k0 += bk
                     }
                     for r in 0..<rows {

@@ -3,7 +3,7 @@ import CBLAS
 /// Row-major SGEMM through OpenBLAS, threaded by `Parallel`.
 ///
 /// OpenBLAS is set to one thread once, at first use: the engine's kernels already run on every core through
-/// Dispatch, and a second thread pool inside BLAS would oversubscribe the cores whenever a kernel calls GEMM from
+/// `Parallel`, and a second thread pool inside BLAS would oversubscribe the cores whenever a kernel calls GEMM from
 /// a worker. Large products are split by rows (or columns) of C into one single-threaded call per worker.
 public enum GEMM {
     @usableFromInline

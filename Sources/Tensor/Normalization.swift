@@ -16,15 +16,10 @@ public enum Normalization {
                             for r in range {
                                 let row = src + r * width, h = nrm + r * width, out = dst + r * width
                                 let mean = RowKernels.sum(row, width) / Float(width)
-                                var variance: Float = 0
-                                for i in 0..<width { let c = row[i] - mean; h[i] = c; variance += c * c }
+                                let variance = centered(row, mean: mean, into: h, width)
                                 let rstd = 1 / (variance / Float(width) + epsilon).squareRoot()
                                 inv[r] = rstd
-                                for i in 0..<width {
-                                    let n = h[i] * rstd
-                                    h[i] = n
-                                    out[i] = n * (pw?[i] ?? 1) + (pb?[i] ?? 0)
-                                }
+                                scaled(h, by: rstd, weight: pw, bias: pb, normalized: h, out: out, width)
                             }
                         }
                     }
@@ -90,10 +85,7 @@ public enum Normalization {
                                 let meanSquare = RowKernels.dot(row, row, width) / Float(width)
                                 let scale = 1 / (meanSquare + epsilon).squareRoot()
                                 inv[r] = scale
-                                for i in 0..<width {
-                                    h[i] = row[i] * scale
-                                    out[i] = h[i] * (pw?[i] ?? 1)
-                                }
+                                scaled(row, by: scale, weight: pw, bias: nil, normalized: h, out: out, width)
                             }
                         }
                     }
@@ -131,6 +123,48 @@ public enum Normalization {
         let dweight = needWeight
             ? Reduction.sum(Elementwise.multiply(g.reshaped([rows, width]), normalized.reshaped([rows, width])), axes: [0]) : nil
         return (dx, dweight)
+    }
+
+    /// h ← x − mean; returns Σ h².
+    @inline(__always)
+    static func centered(_ x: UnsafePointer<Float>, mean: Float, into h: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
+        let m = Vec(repeating: mean)
+        var acc = Vec()
+        var i = 0
+        while i + 8 <= n {
+            let c = VectorMath.load(x + i) - m
+            VectorMath.store(c, h + i)
+            acc.addProduct(c, c)
+            i += 8
+        }
+        var total = acc.sum()
+        while i < n { let c = x[i] - mean; h[i] = c; total += c * c; i += 1 }
+        return total
+    }
+
+    /// normalized ← x · scale, out ← normalized · weight + bias (weight 1 and bias 0 where absent). `x` may be
+    /// `normalized` itself.
+    @inline(__always)
+    static func scaled(
+        _ x: UnsafePointer<Float>, by scale: Float, weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+        normalized: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
+        let s = Vec(repeating: scale)
+        var i = 0
+        while i + 8 <= n {
+            let v = VectorMath.load(x + i) * s
+            VectorMath.store(v, normalized + i)
+            let w = weight.map { VectorMath.load($0 + i) } ?? Vec(repeating: 1)
+            let b = bias.map { VectorMath.load($0 + i) } ?? Vec()
+            VectorMath.store(v * w + b, out + i)
+            i += 8
+        }
+        while i < n {
+            let v = x[i] * scale
+            normalized[i] = v
+            out[i] = v * (weight?[i] ?? 1) + (bias?[i] ?? 0)
+            i += 1
+        }
     }
 }
 

@@ -1,7 +1,6 @@
-import Dispatch
 import Foundation
 
-/// The engine's one thread pool: Dispatch's, with OpenBLAS held to a single thread (see `GEMM`), so two pools
+/// The engine's one thread pool (`WorkerPool`), with OpenBLAS held to a single thread (see `GEMM`), so two pools
 /// never compete for the same cores.
 public enum Parallel {
     /// Worker count: `FASTVMT_THREADS` if set, else the number of active cores.
@@ -30,11 +29,8 @@ public enum Parallel {
             body(0, 0..<count)
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                work.value(part, (count * part / parts)..<(count * (part + 1) / parts))
-            }
+        WorkerPool.shared.run(parts) { part in
+            body(part, (count * part / parts)..<(count * (part + 1) / parts))
         }
     }
 
@@ -46,17 +42,6 @@ public enum Parallel {
             for i in 0..<count { body(i) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: count) { work.value($0) }
-        }
+        WorkerPool.shared.run(count, body)
     }
-}
-
-/// Lets a non-escaping kernel body cross into Dispatch's `@Sendable` closure. Kernels hand each worker a disjoint
-/// part of the output, which is what makes sharing the body sound; the compiler cannot see that.
-@usableFromInline
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    @usableFromInline let value: Value
-    @inlinable init(_ value: Value) { self.value = value }
 }

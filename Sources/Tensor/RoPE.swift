@@ -13,22 +13,36 @@ public enum RoPE {
         func frequencies(_ channels: Int) -> [Double] {
             (0..<channels).map { 1 / pow(theta, Double(2 * $0) / Double(2 * channels)) }
         }
-        let ft = frequencies(temporal), fh = frequencies(spatial), fw = frequencies(spatial)
+        // The angles depend on one coordinate each, so every (coordinate, frequency) pair is evaluated once and
+        // the per-token rows are assembled from those: cos and sin of 3·(d/2) values per position, not per token.
+        func axis(_ positions: Int, _ channels: Int) -> (cos: [Float], sin: [Float]) {
+            let table = frequencies(channels)
+            var cosines = [Float](), sines = [Float]()
+            for position in 0..<positions {
+                for frequency in table {
+                    let angle = Double(position) * frequency
+                    cosines.append(Float(Foundation.cos(angle)))
+                    sines.append(Float(Foundation.sin(angle)))
+                }
+            }
+            return (cosines, sines)
+        }
+        let ft = axis(frames, temporal), fh = axis(height, spatial), fw = axis(width, spatial)
         let tokens = frames * height * width
-        var cosValues = [Float](repeating: 0, count: tokens * half), sinValues = cosValues
+        var cosValues = [Float](), sinValues = [Float]()
+        cosValues.reserveCapacity(tokens * half)
+        sinValues.reserveCapacity(tokens * half)
+        func append(_ table: (cos: [Float], sin: [Float]), position: Int, channels: Int) {
+            let range = (position * channels)..<((position + 1) * channels)
+            cosValues.append(contentsOf: table.cos[range])
+            sinValues.append(contentsOf: table.sin[range])
+        }
         for f in 0..<frames {
             for y in 0..<height {
                 for x in 0..<width {
-                    let base = ((f * height + y) * width + x) * half
-                    var c = 0
-                    for (position, table) in [(f, ft), (y, fh), (x, fw)] {
-                        for frequency in table {
-                            let angle = Double(position) * frequency
-                            cosValues[base + c] = Float(Foundation.cos(angle))
-                            sinValues[base + c] = Float(Foundation.sin(angle))
-                            c += 1
-                        }
-                    }
+                    append(ft, position: f, channels: temporal)
+                    append(fh, position: y, channels: spatial)
+                    append(fw, position: x, channels: spatial)
                 }
             }
         }

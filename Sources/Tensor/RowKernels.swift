@@ -30,7 +30,12 @@ enum RowKernels {
     static func max(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
         var acc = Vec(repeating: -.infinity)
         var i = 0
-        while i + 8 <= n { acc = pointwiseMax(acc, VectorMath.load(p + i)); i += 8 }
+        // A masked select, not `pointwiseMax`, which compiles to an out-of-line call per vector (see `VectorMath.exp`).
+        while i + 8 <= n {
+            let v = VectorMath.load(p + i)
+            acc = acc.replacing(with: v, where: v .> acc)
+            i += 8
+        }
         var m = acc.max()
         while i < n { m = Swift.max(m, p[i]); i += 1 }
         return m
