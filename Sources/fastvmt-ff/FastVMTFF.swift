@@ -9,18 +9,35 @@ struct FastVMTFF: ParsableCommand {
         commandName: "fastvmt-ff",
         abstract: "Video motion transfer in FFmpeg pipelines: a new clip from a prompt that moves like IN.",
         discussion: """
-            Reads IN (a file, a URL, or - for stdin) and writes OUT (a file, or - for stdout). With --prompt, the
-            model generates a clip showing the prompt that moves the way IN moves (FastVMT; --preset ditflow for the
-            DiTFlow baseline); without it, IN is only decoded and re-encoded. Audio is copied unchanged. Files are
-            written as OUT.part and renamed when complete.
+            One file: reads IN (a file, a URL, or - for stdin) and writes OUT (a file, or - for stdout). With \
+            --prompt, the model generates a clip showing the prompt that moves the way IN moves (FastVMT; --preset \
+            ditflow for the DiTFlow baseline); without it, IN is only decoded and re-encoded. Audio is copied \
+            unchanged. Files are written as OUT.part and renamed when complete; an interrupted run (Ctrl-C, SIGTERM) \
+            removes its .part files and exits 130 (143 for SIGTERM).
+
+            A folder: --batch DIR --out OUTDIR processes every video under DIR (mp4 mkv mov webm avi nut m4v, in \
+            sorted order) into the same relative path under OUTDIR and skips outputs that exist, so running it again \
+            resumes. A file's prompt is NAME.prompt.txt next to it, else its line in --prompts, else --prompt; with \
+            none of them, files are re-encoded. A failed file does not stop the others; the exit status is 1 if any \
+            failed.
+
+            `fastvmt-ff info FILE` describes a file. Ready recipes (webcam, side by side, parallel batches) are in \
+            the filters/ folder.
 
             Examples:
-              fastvmt-ff samples/ball.mp4 --prompt "a red circle on a striped gray background" out.mp4
-              fastvmt-ff in.mp4 --prompt "a blue square on a black background" --preset ditflow --report run.json out.mp4
-              fastvmt-ff samples/ball.mp4 out.mp4
-              fastvmt-ff in.mkv --size 320x240 --fps 12 --start 1 --duration 2 -c:v libx264 --crf 18 out.mp4
-              ffmpeg -i cam.mkv -f nut - | fastvmt-ff - -f nut - | ffmpeg -i - -c:v libx264 out.mp4
-              fastvmt-ff in.mp4 -f mp4 - > fragmented.mp4
+              fastvmt-ff ball.mp4 --prompt "a red circle on a gray background" out.mp4
+              fastvmt-ff in.mp4 --prompt "a blue square" --preset ditflow out.mp4
+              fastvmt-ff in.mkv --size 320x240 --fps 12 --start 1 --duration 2 out.mp4
+
+              fastvmt-ff --batch clips --prompt "a red circle" --out results --jobs 2
+              fastvmt-ff --batch clips --prompts prompts.tsv --out results --dry-run
+              fastvmt-ff --batch clips --prompt "a red circle" --out results --shard 2/4
+
+              ffmpeg -i cam.mkv -f nut - \\
+                | fastvmt-ff - --prompt "a red circle" -f nut - \\
+                | ffmpeg -i - -c:v libx264 out.mp4
+
+              fastvmt-ff info in.mp4
             """,
         version: "0.1.0"
     )
@@ -52,8 +69,9 @@ struct FastVMTFF: ParsableCommand {
                                                                    valueName: "format"))
     var inputFormat: String?
 
-    @Option(name: .customLong("c:v", withSingleDash: true), help: ArgumentHelp("Video encoder.", valueName: "codec"))
-    var videoCodec = "libx264"
+    @Option(name: .customLong("c:v", withSingleDash: true),
+            help: ArgumentHelp("Video encoder (default: libx264; libvpx-vp9 for webm).", valueName: "codec"))
+    var videoCodec: String?
 
     @Option(help: ArgumentHelp("Constant rate factor (lower is better; x264's default is 23).", valueName: "n"))
     var crf: Double?
@@ -99,7 +117,36 @@ struct FastVMTFF: ParsableCommand {
     @Flag(name: .customLong("list-presets"), help: "List the built-in presets and exit.")
     var listPresets = false
 
-    @Flag(name: .customShort("y"), help: "Overwrite the output if it exists.")
+    @Option(help: ArgumentHelp("Process every video under this folder (recursively) into --out.", valueName: "dir"))
+    var batch: String?
+
+    @Option(help: ArgumentHelp("The output folder of --batch: the input folder's tree is mirrored there.",
+                               valueName: "dir"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Prompts for --batch, one line per file: relative/path.mp4<TAB>prompt.",
+                               valueName: "file"))
+    var prompts: String?
+
+    @Option(help: "Files of --batch processed at once (they share one copy of the model).")
+    var jobs = 1
+
+    @Option(help: ArgumentHelp("Do only part I of N of --batch (file k of the sorted list goes to part k mod N + 1).",
+                               valueName: "I/N"))
+    var shard: Shard?
+
+    @Option(help: ArgumentHelp("Write what --batch did to each file as JSON.", valueName: "file"))
+    var summary: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Print what would be done, one line per file, and exit.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("Progress on stderr: bar (default on a terminal), plain (a line a second) or none.",
+                               valueName: "style"))
+    var progress: ProgressStyle?
+
+    @Flag(name: [.customShort("y"), .customLong("overwrite")],
+          help: "Overwrite the output if it exists (--batch: redo files whose output exists).")
     var overwrite = false
 
     @Flag(name: .customShort("n"), help: "Never overwrite: fail if the output exists.")
@@ -114,12 +161,23 @@ struct FastVMTFF: ParsableCommand {
     func validate() throws {
         if overwrite && noOverwrite { throw ValidationError("-y and -n contradict each other") }
         if quiet && verbose { throw ValidationError("-q and -v contradict each other") }
-        if modelInfo || listPresets { return }
-        guard let input, let output else { throw ValidationError("give an input and an output (- for stdin / stdout)") }
-        if input != "-" && input == output { throw ValidationError("input and output are the same file") }
         if let prompt, prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw ValidationError("--prompt is empty")
         }
+        if modelInfo || listPresets { return }
+        if batch != nil {
+            if input != nil { throw ValidationError("--batch takes no IN or OUT: name the output folder with --out") }
+            if out == nil { throw ValidationError("--batch needs --out DIR") }
+            if report != nil { throw ValidationError("--report describes one run; with --batch, use --summary") }
+            if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+            return
+        }
+        for (given, name) in [(out != nil, "--out"), (prompts != nil, "--prompts"), (jobs != 1, "--jobs"),
+                              (shard != nil, "--shard"), (summary != nil, "--summary")] where given {
+            throw ValidationError("\(name) goes with --batch DIR")
+        }
+        guard let input, let output else { throw ValidationError("give an input and an output (- for stdin / stdout)") }
+        if input != "-" && input == output { throw ValidationError("input and output are the same file") }
     }
 
     func run() throws {
@@ -136,16 +194,67 @@ struct FastVMTFF: ParsableCommand {
             print(try ModelInfo.describe(try modelDirectory()))
             return
         }
-        guard let input, let output else { return }
-        guard let prompt else {
-            try ReencodeJob(readerOptions(), writerOptions(), input: input, output: output).run(log: log)
+        if let batch, let out {
+            try runBatch(batch, into: out, log: log)
             return
         }
-        let job = TransferJob(readerOptions: try readerOptions(), writerOptions: try writerOptions(), input: input,
-                              output: output, prompt: prompt, negativePrompt: negativePrompt, preset: try resolvedPreset(),
-                              modelDirectory: try modelDirectory(), reportPath: report,
-                              outputSize: try outputSize())
-        try job.run(log: log)
+        guard let input, let output else { return }
+        if dryRun {
+            let exists = !overwrite && output != "-" && FileManager.default.fileExists(atPath: output)
+            let action: BatchItem.Action = exists ? .fail("\(output) already exists (use -y to overwrite)")
+                : prompt.map { .transfer(prompt: $0) } ?? .reencode
+            print(BatchItem(file: input, input: input, output: output, action: action).dryRunLine)
+            if exists { throw ExitCode(1) }
+            return
+        }
+        let style = ProgressStyle.resolve(progress, quiet: quiet)
+        do {
+            if let prompt {
+                try TransferJob(readerOptions: try readerOptions(), writerOptions: try writerOptions(for: output), input: input,
+                                output: output, prompt: prompt, negativePrompt: negativePrompt, preset: try resolvedPreset(),
+                                model: try modelDirectory().load(), reportPath: report, outputSize: try outputSize(),
+                                progress: style).run(log: log)
+            } else {
+                try ReencodeJob(readerOptions: try readerOptions(), writerOptions: try writerOptions(for: output), input: input,
+                                output: output, progress: style).run(log: log)
+            }
+        } catch where output == "-" && Signals.stdoutIsClosed() {
+            // The reader downstream stopped reading (`| head`, a closed player): that ends the run, as for ffmpeg.
+            log.verbose("stdout was closed; stopping")
+        }
+    }
+
+    private func runBatch(_ directory: String, into outputDirectory: String, log: Log) throws {
+        let plan = try BatchPlan(directory: directory, outputDirectory: outputDirectory, format: format,
+                                 prompts: try PromptSources(common: prompt, promptsFile: prompts), shard: shard,
+                                 overwrite: overwrite, log: log)
+        if dryRun {
+            for item in plan.items { print(item.dryRunLine) }
+            if plan.items.contains(where: { if case .fail = $0.action { true } else { false } }) { throw ExitCode(1) }
+            return
+        }
+        // The encoder is chosen per file below: the outputs' containers may differ.
+        let (readerOptions, writerOptions) = (try readerOptions(), try writerOptions(for: outputDirectory))
+        let (videoCodec, format) = (videoCodec, format)
+        let (preset, outputSize, negativePrompt) = (try resolvedPreset(), try outputSize(), negativePrompt)
+        // Loaded once, before the workers start, and only when some file needs it.
+        let model = plan.items.contains { $0.prompt != nil } ? try modelDirectory().load() : nil
+        let job = BatchJob(plan: plan, jobs: jobs, log: log, progress: ProgressStyle.resolve(progress, quiet: quiet)) { item, log in
+            var writerOptions = writerOptions
+            writerOptions.encoder.codec = FastVMTFF.encoder(chosen: videoCodec, output: item.output, format: format)
+            if let prompt = item.prompt, let model {
+                try TransferJob(readerOptions: readerOptions, writerOptions: writerOptions, input: item.input,
+                                output: item.output, prompt: prompt, negativePrompt: negativePrompt, preset: preset,
+                                model: model, reportPath: nil, outputSize: outputSize, progress: .none).run(log: log)
+            } else {
+                try ReencodeJob(readerOptions: readerOptions, writerOptions: writerOptions, input: item.input,
+                                output: item.output, progress: .none).run(log: log)
+            }
+        }
+        let summary = BatchSummary(job.run(), shard: shard)
+        if let path = self.summary { try summary.write(to: path) }
+        if log.level >= .normal || summary.failed > 0 { Log.error(summary.line) }
+        if summary.failed > 0 { throw ExitCode(1) }
     }
 
     private func modelDirectory() throws -> ModelDirectory {
@@ -215,11 +324,11 @@ struct FastVMTFF: ParsableCommand {
         return options
     }
 
-    private func writerOptions() throws -> WriterOptions {
+    private func writerOptions(for output: String) throws -> WriterOptions {
         var options = WriterOptions()
         options.format = format
         options.overwrite = overwrite
-        options.encoder.codec = videoCodec
+        options.encoder.codec = FastVMTFF.encoder(chosen: videoCodec, output: output, format: format)
         options.encoder.crf = crf
         options.encoder.pixelFormat = pixelFormat
         if let bitrate {
@@ -227,5 +336,12 @@ struct FastVMTFF: ParsableCommand {
             options.encoder.bitrate = bps
         }
         return options
+    }
+
+    /// `-c:v`, else what the container can hold: webm takes only VP8, VP9 and AV1.
+    static func encoder(chosen: String?, output: String, format: String?) -> String {
+        if let chosen { return chosen }
+        let webm = format.map { $0 == "webm" } ?? (URL(fileURLWithPath: output).pathExtension.lowercased() == "webm")
+        return webm ? "libvpx-vp9" : "libx264"
     }
 }

@@ -1,46 +1,71 @@
+import ArgumentParser
 import Foundation
 
-/// Work done (frames, or denoising steps), rate and time left, on stderr: one rewritten line on a terminal, a plain
-/// line a second otherwise.
-final class Progress {
-    private let total: Int?
-    private let enabled: Bool
-    private let unit: String
-    private let terminal: Bool
-    private let start = Date()
-    /// The first line waits one interval, so short runs print only the summary.
-    private lazy var lastPrint = start
-    private var printedOnTerminal = false
+/// How progress is shown on stderr (`--progress`).
+enum ProgressStyle: String, CaseIterable, ExpressibleByArgument, Sendable {
+    /// One line rewritten in place, with a bar when the total is known.
+    case bar
+    /// A line a second: what a log file or CI can keep.
+    case plain
+    case none
 
-    init(total: Int?, enabled: Bool, unit: String = "frame") {
+    /// The bar on a terminal and plain lines otherwise; nothing with -q.
+    static func resolve(_ asked: ProgressStyle?, quiet: Bool) -> ProgressStyle {
+        if quiet { return .none }
+        return asked ?? (isatty(STDERR_FILENO) != 0 ? .bar : .plain)
+    }
+}
+
+/// Work done (frames, denoising steps, files), rate and time left, on stderr.
+final class Progress: @unchecked Sendable {
+    private let total: Int?
+    private let style: ProgressStyle
+    private let unit: String
+    private let start = Date()
+    private let lock = NSLock()
+    /// The first line waits one interval, so short runs print only the summary.
+    private var lastPrint: Date
+
+    init(total: Int?, style: ProgressStyle, unit: String = "frame") {
         self.total = total
-        self.enabled = enabled
+        self.style = style
         self.unit = unit
-        terminal = isatty(STDERR_FILENO) != 0
+        lastPrint = start
     }
 
     func update(_ done: Int) {
-        guard enabled else { return }
+        guard style != .none else { return }
+        lock.lock()
+        defer { lock.unlock() }
         let now = Date()
-        let interval = terminal ? 0.1 : 1.0
-        guard now.timeIntervalSince(lastPrint) >= interval else { return }
+        guard now.timeIntervalSince(lastPrint) >= (style == .bar ? 0.1 : 1.0) else { return }
         lastPrint = now
         let line = Progress.describe(done, unit: unit, total: total, elapsed: now.timeIntervalSince(start))
-        if terminal {
-            Log.write("\r\(line)\u{1B}[K")
-            printedOnTerminal = true
+        if style == .bar {
+            StatusLine.shared.show(Progress.bar(done, total: total) + line)
         } else {
-            Log.write("\(line)\n")
+            Log.write(line + "\n")
         }
     }
 
     func finish(_ done: Int) {
-        guard enabled else { return }
+        guard style != .none else { return }
         let elapsed = Date().timeIntervalSince(start)
-        if printedOnTerminal { Log.write("\r\u{1B}[K") }
+        StatusLine.shared.show(nil)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         Log.write("done: \(done) \(unit)s in \(String(format: "%.1f", elapsed)) s "
             + "(\(String(format: "%.1f", rate)) \(unit)s/s)\n")
+    }
+
+    /// Takes the bar away without a closing line: a batch ends with its own summary.
+    func stop() {
+        if style == .bar { StatusLine.shared.show(nil) }
+    }
+
+    static func bar(_ done: Int, total: Int?, width: Int = 24) -> String {
+        guard let total, total > 0 else { return "" }
+        let filled = min(width, width * done / total)
+        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
     }
 
     static func describe(_ done: Int, unit: String, total: Int?, elapsed: Double) -> String {
@@ -49,7 +74,7 @@ final class Progress {
         if let total, total > 0 {
             line += "/\(total)"
         }
-        line += String(format: "  %.2f \(unit)s/s", rate)
+        line += "  " + String(format: "%.2f", rate) + " \(unit)s/s"
         if let total, total > done, rate > 0 {
             line += "  ETA " + clock(Double(total - done) / rate)
         }

@@ -1,18 +1,12 @@
 import VideoIO
 
 /// IN → Float32 RGB frames → OUT, with the source audio copied. The transfer stage plugs in between read and write.
-struct ReencodeJob {
+struct ReencodeJob: Sendable {
     let readerOptions: ReaderOptions
     let writerOptions: WriterOptions
     let input: String
     let output: String
-
-    init(_ readerOptions: ReaderOptions, _ writerOptions: WriterOptions, input: String, output: String) throws {
-        self.readerOptions = readerOptions
-        self.writerOptions = writerOptions
-        self.input = input
-        self.output = output
-    }
+    let progress: ProgressStyle
 
     func run(log: Log) throws {
         // The input is opened first so a bad input never leaves an output file behind.
@@ -21,24 +15,27 @@ struct ReencodeJob {
         log.verbose("\(input): \(info.container), \(info.codec) \(info.width)x\(info.height) \(info.pixelFormat) "
             + "at \(info.frameRate) fps, rotation \(info.rotation)"
             + (info.audio.map { ", audio \($0.codec) \($0.sampleRate) Hz" } ?? ", no audio"))
-        let writer = try VideoWriter(path: output, size: reader.outputSize, frameRate: reader.outputFrameRate,
-                                     audio: info.audio, options: writerOptions)
-        if let dropped = writer.audioDropped { log.info("audio not copied: \(dropped)") }
-        let progress = Progress(total: reader.expectedFrameCount, enabled: log.level >= .normal)
-        while let event = try reader.next() {
-            switch event {
-            case .video(let frame):
-                try writer.write(frame)
-                progress.update(writer.framesWritten)
-            case .audio(let packet):
-                try writer.write(packet)
+        let progress = Progress(total: reader.expectedFrameCount, style: progress)
+        var frames = 0
+        try PartialOutputs.shared.write(to: output, opening: {
+            try VideoWriter(path: output, size: reader.outputSize, frameRate: reader.outputFrameRate,
+                            audio: info.audio, options: writerOptions)
+        }) { writer in
+            if let dropped = writer.audioDropped { log.info("audio not copied: \(dropped)") }
+            while let event = try reader.next() {
+                switch event {
+                case .video(let frame):
+                    try writer.write(frame)
+                    progress.update(writer.framesWritten)
+                case .audio(let packet):
+                    try writer.write(packet)
+                }
             }
+            guard writer.framesWritten > 0 else {
+                throw VideoIOError.input(path: input, reason: "no video frames in the requested range")
+            }
+            frames = writer.framesWritten
         }
-        guard writer.framesWritten > 0 else {
-            writer.abort()
-            throw VideoIOError.input(path: input, reason: "no video frames in the requested range")
-        }
-        try writer.finish()
-        progress.finish(writer.framesWritten)
+        progress.finish(frames)
     }
 }

@@ -1,4 +1,3 @@
-import BuiltInModel
 import DiT
 import Foundation
 import Tensor
@@ -7,7 +6,7 @@ import VideoIO
 
 /// IN → the model's frames → motion transfer with the prompt → frames scaled back up → OUT, audio copied for the
 /// span of the frames used.
-struct TransferJob {
+struct TransferJob: Sendable {
     let readerOptions: ReaderOptions
     let writerOptions: WriterOptions
     let input: String
@@ -15,13 +14,14 @@ struct TransferJob {
     let prompt: String
     let negativePrompt: String
     let preset: Preset
-    let modelDirectory: ModelDirectory
+    /// Loaded once by the caller, so a batch shares one copy of the weights.
+    let model: TransferModel
     let reportPath: String?
     /// Output size; nil = the source's displayed size, rounded down to even.
     let outputSize: PixelSize?
+    let progress: ProgressStyle
 
     func run(log: Log) throws {
-        let model = try modelDirectory.load()
         let codec = model.codec
         var options = readerOptions
         options.size = PixelSize(width: codec.frameSize.width, height: codec.frameSize.height)
@@ -53,7 +53,7 @@ struct TransferJob {
         let video = Tensor(shape: [usable, 3, size.height, size.width], scalars: pixels)
 
         let steps = preset.steps - FlowMatching.startIndex(steps: preset.steps, strength: preset.strength)
-        let progress = Progress(total: steps, enabled: log.level >= .normal, unit: "step")
+        let progress = Progress(total: steps, style: progress, unit: "step")
         let (result, report) = MotionTransfer(model: model).run(video: video, prompt: prompt, negativePrompt: negativePrompt,
                                                                 preset: preset) { done, _ in progress.update(done) }
         if !report.unknownWords.isEmpty {
@@ -61,29 +61,27 @@ struct TransferJob {
         }
 
         let target = outputSize ?? PixelSize(width: info.displayWidth / 2 * 2, height: info.displayHeight / 2 * 2)
-        let writer = try VideoWriter(path: output, size: target, frameRate: reader.outputFrameRate, audio: info.audio, options: writerOptions)
-        if let dropped = writer.audioDropped { log.info("audio not copied: \(dropped)") }
-        let plane = 3 * size.width * size.height
-        let generated = result.scalars
-        for index in 0..<usable {
-            try writer.write(RGBFrame(width: size.width, height: size.height, layout: .planar,
-                                      pixels: Array(generated[(index * plane)..<((index + 1) * plane)]), index: index))
+        try PartialOutputs.shared.write(to: output, opening: {
+            try VideoWriter(path: output, size: target, frameRate: reader.outputFrameRate, audio: info.audio,
+                            options: writerOptions)
+        }) { writer in
+            if let dropped = writer.audioDropped { log.info("audio not copied: \(dropped)") }
+            let plane = 3 * size.width * size.height
+            let generated = result.scalars
+            for index in 0..<usable {
+                try writer.write(RGBFrame(width: size.width, height: size.height, layout: .planar,
+                                          pixels: Array(generated[(index * plane)..<((index + 1) * plane)]), index: index))
+            }
+            let end = Double(usable) / reader.outputFrameRate.value
+            for packet in audio where (packet.time ?? 0) < end { try writer.write(packet) }
         }
-        let end = Double(usable) / reader.outputFrameRate.value
-        for packet in audio where (packet.time ?? 0) < end { try writer.write(packet) }
-        try writer.finish()
         progress.finish(steps)
-        if let reportPath { try writeReport(report) }
+        if let reportPath { try writeReport(report, to: reportPath) }
     }
 
-    private func writeReport(_ report: TransferReport) throws {
+    private func writeReport(_ report: TransferReport, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(report)
-        let partial = reportPath! + ".part"
-        guard FileManager.default.createFile(atPath: partial, contents: data), rename(partial, reportPath!) == 0 else {
-            try? FileManager.default.removeItem(atPath: partial)
-            throw VideoIOError.output(path: reportPath!, reason: "cannot write the report")
-        }
+        try AtomicFile.write(try encoder.encode(report), to: path, what: "the report")
     }
 }
