@@ -7,6 +7,7 @@ Run from the repository root (developer machine or the lent GPU machine; never i
     swift build -c release --product fastvmt-bench
     pip install -r scripts/requirements.txt
     python3 scripts/train_model.py --steps 4000 --checkpoint .train/ckpt.pt      # resumes if the checkpoint exists
+    python3 scripts/train_model.py --steps 12000 --from-resource                  # or continues from the shipped weights
     python3 scripts/train_model.py --export-only --checkpoint .train/ckpt.pt     # writes the SwiftPM resource
 
 Model space (the Swift PixelCodec does the same): 16 frames of 64x64 RGB in [0, 1] -> x*2-1 -> each 2-frame x 4x4-pixel
@@ -31,7 +32,7 @@ import time
 import torch
 import torch.nn.functional as F
 from diffusers import WanTransformer3DModel
-from safetensors.torch import save_file
+from safetensors.torch import load_file, save_file
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".build" / "release" / "fastvmt-bench"
@@ -133,6 +134,8 @@ def main():
     parser.add_argument("--checkpoint", default=str(ROOT / ".train" / "ckpt.pt"))
     parser.add_argument("--checkpoint-every", type=int, default=100)
     parser.add_argument("--export-only", action="store_true")
+    parser.add_argument("--from-resource", action="store_true",
+                        help="without a checkpoint, continue from the weights in Sources/BuiltInModel/Resources")
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -156,6 +159,18 @@ def main():
         STATE["step"] = step
         torch.set_rng_state(state["rng"])
         print(f"resumed at step {step}", flush=True)
+    elif args.from_resource:
+        # The shipped weights (the EMA, in F16) start both copies; the optimiser's moments start afresh.
+        shipped = load_file(RESOURCE / "model.safetensors")
+        manifest = json.loads((RESOURCE / "model.json").read_text())
+        text_state = {k[len("text_encoder."):]: v.float() for k, v in shipped.items() if k.startswith("text_encoder.")}
+        text_state["position_embedding"] = text_state.pop("position_embedding.weight")
+        model_state = {k: v.float() for k, v in shipped.items() if not k.startswith("text_encoder.")}
+        for m, t in ((model, text), (ema_model, ema_text)):
+            m.load_state_dict(model_state); t.load_state_dict(text_state)
+        step = STATE["step"] = manifest["trained_steps"]
+        generator_seed = FIRST_TRAINING_SEED + 8 * step
+        print(f"started from the shipped weights at step {step}", flush=True)
     if args.export_only:
         export(ema_model, ema_text, words)
         return
