@@ -3,10 +3,13 @@ import PackageDescription
 
 // Swift's default x86-64 target is SSE2-only; the kernels' SIMD types need AVX2 + FMA to be fast. Every x86-64
 // server sold since 2015 has both. Other architectures keep their defaults (NEON is baseline on arm64).
+// The kernels are optimised in debug builds too: unoptimised, a short motion transfer takes about 20× longer, and the test
+// suite runs many through the debug binary.
 #if arch(x86_64)
-let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"])]
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"]),
+                                      .unsafeFlags(["-O"], .when(configuration: .debug))]
 #else
-let kernelSettings: [SwiftSetting] = []
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 #endif
 
 let package = Package(

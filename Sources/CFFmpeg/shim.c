@@ -9,6 +9,7 @@
 #include <libavutil/error.h>
 
 int fvmt_averror_eagain(void) { return AVERROR(EAGAIN); }
+int fvmt_averror_enomem(void) { return AVERROR(ENOMEM); }
 int fvmt_averror_eof(void) { return AVERROR_EOF; }
 int64_t fvmt_nopts_value(void) { return AV_NOPTS_VALUE; }
 

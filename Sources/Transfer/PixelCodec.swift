@@ -20,6 +20,8 @@ public struct PixelCodec: LatentCodec {
 
     public func usableFrames(_ count: Int) -> Int { min(count, frames) / frameGroup * frameGroup }
 
+    public var minimumFrames: Int { 2 * frameGroup }
+
     public func encode(_ video: Tensor) -> Tensor {
         let f = video.shape[0], g = pixelGroup, s = size / g
         precondition(video.shape == [f, 3, size, size] && f % frameGroup == 0, "video \(video.shape) for a \(size)px codec")

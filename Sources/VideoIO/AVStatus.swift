@@ -25,4 +25,5 @@ enum AVCodes {
     static let eagain = fvmt_averror_eagain()
     static let eof = fvmt_averror_eof()
     static let noPTS = fvmt_nopts_value()
+    static let noMemory = fvmt_averror_enomem()
 }

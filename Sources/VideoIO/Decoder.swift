@@ -4,7 +4,7 @@ import CFFmpeg
 final class Decoder {
     let context: UnsafeMutablePointer<AVCodecContext>
 
-    init(stream: UnsafeMutablePointer<AVStream>, threads: Int, path: String) throws {
+    init(stream: UnsafeMutablePointer<AVStream>, threads: Int, strict: Bool, path: String) throws {
         let params = stream.pointee.codecpar!
         guard let codec = avcodec_find_decoder(params.pointee.codec_id) else {
             let name = String(cString: avcodec_get_name(params.pointee.codec_id))
@@ -17,6 +17,8 @@ final class Decoder {
         ctx.pointee.pkt_timebase = stream.pointee.time_base
         ctx.pointee.thread_count = Int32(threads)
         ctx.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
+        // Decoders that can tell a damaged packet from a good one then say so instead of concealing it.
+        if strict { ctx.pointee.err_recognition |= AV_EF_EXPLODE }
         ret = avcodec_open2(ctx, codec, nil)
         if ret < 0 { throw VideoIOError.input(path: path, reason: "cannot open the decoder: \(ffmpegReason(ret))") }
     }

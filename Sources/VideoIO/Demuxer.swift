@@ -1,4 +1,5 @@
 import CFFmpeg
+import Glibc
 
 /// Owns an input AVFormatContext: a file, a URL, or `-` for stdin.
 final class Demuxer {
@@ -18,7 +19,15 @@ final class Demuxer {
         _ = takeLoggedError()
         var ctx: UnsafeMutablePointer<AVFormatContext>?
         var ret = avformat_open_input(&ctx, url, format, nil)
-        guard ret >= 0, let ctx else { throw VideoIOError.input(path: path, reason: ffmpegReason(ret)) }
+        guard ret >= 0, let ctx else {
+            // FFmpeg's reason for an empty file depends on the name ("moov atom not found" for .mp4).
+            var info = stat()
+            if path != "-", stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size == 0 {
+                _ = takeLoggedError()
+                throw VideoIOError.input(path: path, reason: "the file is empty")
+            }
+            throw VideoIOError.input(path: path, reason: ffmpegReason(ret))
+        }
         context = ctx
         ret = avformat_find_stream_info(ctx, nil)
         if ret < 0 { throw VideoIOError.input(path: path, reason: ffmpegReason(ret)) }

@@ -20,6 +20,9 @@ public struct ReaderOptions: Sendable {
     public var threads: Int = 0
     /// Deliver the audio stream's packets for stream copy.
     public var includeAudio = true
+    /// Stop with an error at the first damaged packet or early end, instead of skipping, concealing and reporting
+    /// them in `VideoReader.damage` (FFmpeg's default).
+    public var strict = false
 
     public init() {}
 }
@@ -39,6 +42,8 @@ public final class VideoReader {
     /// Rate of the delivered frames.
     public let outputFrameRate: Rational
     public let options: ReaderOptions
+    /// What was skipped or concealed so far (always empty with `options.strict`, which throws instead).
+    public private(set) var damage = InputDamage()
 
     private let demuxer: Demuxer
     private let decoder: Decoder
@@ -70,7 +75,7 @@ public final class VideoReader {
         videoIndex = index
         let stream = demuxer.stream(index)
         videoTimeBase = stream.pointee.time_base
-        decoder = try Decoder(stream: stream, threads: options.threads, path: path)
+        decoder = try Decoder(stream: stream, threads: options.threads, strict: options.strict, path: path)
 
         var audioTrack: AudioTrack?
         if options.includeAudio, let a = demuxer.bestStream(AVMEDIA_TYPE_AUDIO) {
@@ -150,23 +155,52 @@ public final class VideoReader {
             if index == videoIndex {
                 if !videoDone { try decode(packet) }
             } else if index == audioIndex {
-                queueAudio()
+                try queueAudio()
             }
-            if videoDone && audioIndex == nil { finishInput() }
+            if videoDone && audioIndex == nil { try finishInput() }
         case .endOfStream:
             if !videoDone { try decode(nil) }
-            finishInput()
+            try finishInput()
         case .again:
             return
         case .failure(let code):
-            throw VideoIOError.input(path: demuxer.path, reason: ffmpegReason(code))
+            // FFmpeg's own tools end the input at a read error and keep what came before it.
+            let reason = ffmpegReason(code)
+            if options.strict || code == AVCodes.noMemory { throw VideoIOError.input(path: demuxer.path, reason: reason) }
+            damage.endedEarly = "reading stopped early: \(reason)"
+            if !videoDone { try decode(nil) }
+            try finishInput()
         }
     }
 
-    private func finishInput() {
+    private func finishInput() throws {
         if !videoDone { flushPending() }
         videoDone = true
         inputDone = true
+        try checkLength()
+    }
+
+    /// A file that ends well before the length its header announces was most likely cut short.
+    private func checkLength() throws {
+        guard damage.endedEarly == nil, let expected = expectedFrameCount, expected > 0,
+              Double(converter.nextSlot) < 0.9 * Double(expected) - 1 else { return }
+        let announced = Double(expected) / outputFrameRate.value, got = Double(converter.nextSlot) / outputFrameRate.value
+        let reason = String(format: "the video ends at %.2f s of the %.2f s its header announces (truncated?)",
+                            options.start + got, options.start + announced)
+        if options.strict { throw VideoIOError.input(path: demuxer.path, reason: reason) }
+        damage.endedEarly = reason
+    }
+
+    /// Skips what the decoder rejects or conceals, or with `strict` stops there.
+    private func recordDamage(at time: Double?, _ reason: String) throws {
+        // Times are reported on the input's own timeline, which is what a user can look up.
+        let inputTime = (time ?? lastFrameTime).map { max(0, $0) + options.start }
+        if options.strict {
+            let at = inputTime.map { String(format: " at %.2f s", $0) } ?? ""
+            throw VideoIOError.input(path: demuxer.path, reason: "damaged video data\(at): \(reason)")
+        }
+        damage.damagedVideo += 1
+        if damage.firstDamageTime == nil { damage.firstDamageTime = inputTime }
     }
 
     private func decode(_ packet: Packet?) throws {
@@ -174,7 +208,8 @@ public final class VideoReader {
         case .ok, .again, .endOfStream:
             break
         case .failure(let code):
-            throw VideoIOError.input(path: demuxer.path, reason: "cannot decode the video: \(ffmpegReason(code))")
+            if code == AVCodes.noMemory { throw VideoIOError.internalFailure("decoding: \(ffmpegReason(code))") }
+            try recordDamage(at: packet.flatMap(packetTime), ffmpegReason(code))
         }
         while !videoDone {
             switch decoder.receive(into: decoded) {
@@ -188,9 +223,16 @@ public final class VideoReader {
                 videoDone = true
                 return
             case .failure(let code):
-                throw VideoIOError.input(path: demuxer.path, reason: "cannot decode the video: \(ffmpegReason(code))")
+                if code == AVCodes.noMemory { throw VideoIOError.internalFailure("decoding: \(ffmpegReason(code))") }
+                try recordDamage(at: lastFrameTime, ffmpegReason(code))
+                return
             }
         }
+    }
+
+    private func packetTime(_ packet: Packet) -> Double? {
+        let pts = packet.pointer.pointee.pts
+        return pts == AVCodes.noPTS ? nil : Double(pts) * av_q2d(videoTimeBase) - origin
     }
 
     private func handleDecodedFrame() throws {
@@ -205,6 +247,10 @@ public final class VideoReader {
         // Frames before the requested start (decoded after seeking to the keyframe before it) are dropped.
         if time < -0.5 / outputFrameRate.value { return }
         lastFrameTime = time
+        let f = decoded.pointer.pointee
+        if f.flags & AV_FRAME_FLAG_CORRUPT != 0 || f.decode_error_flags != 0 {
+            try recordDamage(at: time, takeLoggedError() ?? "the decoder concealed errors in this frame")
+        }
         let frame = try convert()
         if pending != nil { emitPending(slots: converter.slots(before: time)) }
         pending = frame
@@ -231,7 +277,7 @@ public final class VideoReader {
         }
     }
 
-    private func queueAudio() {
+    private func queueAudio() throws {
         guard let audioIndex else { return }
         let tb = demuxer.stream(audioIndex).pointee.time_base
         let p = packet.pointer
@@ -243,7 +289,7 @@ public final class VideoReader {
             let length = Double(p.pointee.duration) * av_q2d(tb)
             if options.start > 0 && t + length <= 0 { return }
             if let limit = options.duration, t >= limit {
-                if videoDone { finishInput() }
+                if videoDone { try finishInput() }
                 return
             }
         }

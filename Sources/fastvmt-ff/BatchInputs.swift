@@ -12,7 +12,7 @@ enum BatchInputs {
         let skip = excluded?.standardizedFileURL.resolvingSymlinksInPath().path
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
                                                           options: [.skipsHiddenFiles]) else {
-            throw BatchError("cannot list \(directory.path)")
+            throw InputError("cannot list \(directory.path)")
         }
         var found: [String] = []
         for case let url as URL in walker {
@@ -27,10 +27,4 @@ enum BatchInputs {
         }
         return found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
-}
-
-/// A batch that cannot start (no folder, a malformed prompts file): one line, exit status 1.
-struct BatchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

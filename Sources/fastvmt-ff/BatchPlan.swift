@@ -42,7 +42,7 @@ struct BatchPlan: Sendable {
         let root = URL(fileURLWithPath: directory), outRoot = URL(fileURLWithPath: outputDirectory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw BatchError("\(directory): no such folder")
+            throw InputError("\(directory): no such folder")
         }
         let all = try BatchInputs.find(in: root, excluding: outRoot)
         for file in prompts.unmatched(all) {

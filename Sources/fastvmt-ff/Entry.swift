@@ -14,7 +14,7 @@ enum Entry {
         } catch let error as VideoIOError {
             Log.error(error.description)
             exit(error.isUserError ? 1 : 2)
-        } catch let error as BatchError {
+        } catch let error as InputError {
             Log.error(error.description)
             exit(1)
         } catch let code as ExitCode where code != .success {

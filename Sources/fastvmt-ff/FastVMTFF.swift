@@ -61,6 +61,9 @@ struct FastVMTFF: ParsableCommand {
     @Option(help: ArgumentHelp("Process at most this much: seconds or [HH:]MM:SS[.ms].", valueName: "time"))
     var duration: String?
 
+    @Flag(help: "Stop at the first damaged packet or early end of the input instead of skipping and reporting it.")
+    var strict = false
+
     @Option(name: .customShort("f"), help: ArgumentHelp("Output container (default: from the name; nut on a pipe).",
                                                         valueName: "format"))
     var format: String?
@@ -164,6 +167,10 @@ struct FastVMTFF: ParsableCommand {
         if let prompt, prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw ValidationError("--prompt is empty")
         }
+        // The arguments were decoded with invalid UTF-8 replaced by U+FFFD: the prompt is not what the user typed.
+        for (text, name) in [(prompt, "--prompt"), (negativePrompt, "--negative-prompt")] where text?.contains("\u{FFFD}") == true {
+            throw ValidationError("\(name) is not valid UTF-8 text")
+        }
         if modelInfo || listPresets { return }
         if batch != nil {
             if input != nil { throw ValidationError("--batch takes no IN or OUT: name the output folder with --out") }
@@ -261,7 +268,7 @@ struct FastVMTFF: ParsableCommand {
         do {
             return try model.map { try ModelDirectory(url: URL(fileURLWithPath: $0)) } ?? ModelDirectory.builtIn()
         } catch {
-            throw ValidationError("\(error)")
+            throw InputError("\(error)")
         }
     }
 
@@ -321,6 +328,7 @@ struct FastVMTFF: ParsableCommand {
             options.duration = d
         }
         options.inputFormat = inputFormat
+        options.strict = strict
         return options
     }
 

@@ -17,20 +17,29 @@ struct PromptSources: Sendable {
 
     /// Lines `relative/path.mp4<TAB>prompt`; blank lines and lines starting with # are skipped.
     private static func read(_ path: String) throws -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw BatchError("\(path): cannot read the prompts file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw InputError("\(path): cannot read the prompts file") }
         var table: [String: String] = [:]
-        for (number, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, line) in try utf8Text(data, path).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let text = line.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
             if text.trimmingCharacters(in: .whitespaces).isEmpty || text.hasPrefix("#") { continue }
             guard let tab = text.firstIndex(of: "\t") else {
-                throw BatchError("\(path):\(number + 1): want relative/path<TAB>prompt")
+                throw InputError("\(path):\(number + 1): want relative/path<TAB>prompt")
             }
             let file = normalized(String(text[..<tab]))
             let prompt = text[text.index(after: tab)...].trimmingCharacters(in: .whitespaces)
-            guard !file.isEmpty, !prompt.isEmpty else { throw BatchError("\(path):\(number + 1): empty path or prompt") }
+            guard !file.isEmpty, !prompt.isEmpty else { throw InputError("\(path):\(number + 1): empty path or prompt") }
             table[file] = prompt
         }
         return table
+    }
+
+    /// Prompts are read as UTF-8; another encoding (Latin-1 from an old editor) would turn words into ones the model
+    /// does not know, so it is refused with the line it is on.
+    private static func utf8Text(_ data: Data, _ path: String) throws -> String {
+        if let text = String(data: data, encoding: .utf8) { return text }
+        let line = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .firstIndex { String(data: Data($0), encoding: .utf8) == nil }.map { $0 + 1 } ?? 1
+        throw InputError("\(path):\(line): not UTF-8 text (save the file as UTF-8)")
     }
 
     /// "./a//b.mp4" and "a/b.mp4" name the same file.
@@ -47,13 +56,13 @@ struct PromptSources: Sendable {
     func prompt(for relative: String, in directory: URL) throws -> String? {
         let sidecar = PromptSources.sidecar(of: directory.appendingPathComponent(relative))
         if let data = FileManager.default.contents(atPath: sidecar.path) {
-            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isEmpty else { throw BatchError("\(sidecar.lastPathComponent) is empty") }
+            let text = try PromptSources.utf8Text(data, sidecar.path).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty else { throw InputError("\(sidecar.lastPathComponent) is empty") }
             return text
         }
         if let listed = table[relative] { return listed }
         if let common { return common }
-        if let tablePath { throw BatchError("no prompt: not in \(tablePath) and no \(sidecar.lastPathComponent)") }
+        if let tablePath { throw InputError("no prompt: not in \(tablePath) and no \(sidecar.lastPathComponent)") }
         return nil
     }
 

@@ -32,10 +32,12 @@ struct ReencodeJob: Sendable {
                 }
             }
             guard writer.framesWritten > 0 else {
-                throw VideoIOError.input(path: input, reason: "no video frames in the requested range")
+                throw VideoIOError.input(path: input, reason: reader.damage.endedEarly.map { "no video frames: \($0)" }
+                    ?? "no video frames in the requested range")
             }
             frames = writer.framesWritten
         }
+        if let damage = reader.damage.summary(path: input) { log.info(damage) }
         progress.finish(frames)
     }
 }

@@ -1,13 +1,15 @@
 import Foundation
 
 /// SIGINT and SIGTERM end the run through `PartialOutputs.interrupt`, which removes the `.part` files first; SIGPIPE
-/// is ignored so that a reader closing stdout shows up as a write error the run can end on cleanly.
+/// and SIGXFSZ are ignored so that a reader closing stdout, or a file reaching the size limit (`ulimit -f`), shows up
+/// as a write error the run can end on cleanly.
 enum Signals {
     /// The handler only writes the signal number to a pipe (all a signal handler may safely do); a thread reading
     /// the pipe does the cleanup, which locks and unlinks. Blocking the signals and using sigwait would not do:
     /// OpenBLAS starts its threads when it is loaded, before `main`, with the signals unblocked.
     static func install() {
         signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { return }
         signalPipe = fds[1]

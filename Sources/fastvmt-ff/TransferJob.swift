@@ -39,12 +39,16 @@ struct TransferJob: Sendable {
             case .audio(let packet): audio.append(packet)
             }
         }
-        let usable = codec.usableFrames(frames.count)
-        guard usable > 0 else {
-            throw VideoIOError.input(path: input, reason: "too few video frames for the model (\(frames.count))")
+        let usable = codec.usableFrames(frames.count), needed = codec.minimumFrames
+        guard usable >= needed else {
+            let early = reader.damage.endedEarly.map { " (\($0))" } ?? ""
+            throw VideoIOError.input(path: input, reason: "\(frames.count) video frame\(frames.count == 1 ? "" : "s")\(early); "
+                + "motion transfer needs at least \(needed)")
         }
-        if frames.count > usable || reader.expectedFrameCount.map({ $0 > usable }) == true {
-            log.info("the model works on \(usable) frames at a time: using frames 0–\(usable - 1) of the input (choose the span with --start)")
+        if let damage = reader.damage.summary(path: input) { log.info(damage) }
+        if frames.count >= wanted && reader.expectedFrameCount.map({ $0 > wanted }) != false {
+            log.info("the model makes \(wanted) frames at a time: using frames 0–\(wanted - 1) of the input "
+                + "(choose the span with --start, or fewer frames a second with --fps)")
         }
         let size = codec.frameSize
         var pixels = [Float]()
@@ -60,7 +64,8 @@ struct TransferJob: Sendable {
             log.info("words the model does not know were left out: \(report.unknownWords.joined(separator: " "))")
         }
 
-        let target = outputSize ?? PixelSize(width: info.displayWidth / 2 * 2, height: info.displayHeight / 2 * 2)
+        // 4:2:0 needs even sides, and a 1×1 source still gets a frame.
+        let target = outputSize ?? PixelSize(width: max(2, info.displayWidth / 2 * 2), height: max(2, info.displayHeight / 2 * 2))
         try PartialOutputs.shared.write(to: output, opening: {
             try VideoWriter(path: output, size: target, frameRate: reader.outputFrameRate, audio: info.audio,
                             options: writerOptions)

@@ -58,6 +58,8 @@ struct SpaceToDepth: LatentCodec {
 
     func usableFrames(_ frames: Int) -> Int { frames }
 
+    let minimumFrames = 2
+
     func encode(_ video: Tensor) -> Tensor {
         let f = video.shape[0]
         return Elementwise.affine(video.reshaped([f, 3, 8, 2, 8, 2]).permuted([1, 3, 5, 0, 2, 4]).contiguous().reshaped([12, f, 8, 8]),

@@ -15,6 +15,7 @@
 
 // Error codes and sentinels (AVERROR(), FFERRTAG() and UINT64_C() are macros).
 int fvmt_averror_eagain(void);
+int fvmt_averror_enomem(void);
 int fvmt_averror_eof(void);
 int64_t fvmt_nopts_value(void);
 
