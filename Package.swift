@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "fastvmt-ff", targets: ["fastvmt-ff"]),
         .executable(name: "fastvmt-bench", targets: ["fastvmt-bench"]),
+        .executable(name: "fastvmt-fuzz", targets: ["fastvmt-fuzz"]),
         .library(name: "VideoIO", targets: ["VideoIO"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "DiT", targets: ["DiT"]),
@@ -57,9 +58,11 @@ let package = Package(
             dependencies: ["VideoIO", "Tensor", "DiT", "Motion", "World", "BuiltInModel", "Transfer", "Evaluation", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: kernelSettings
         ),
+        // A libFuzzer target over demux + decode + convert when built by scripts/fuzz.sh; a replay tool otherwise.
+        .executableTarget(name: "fastvmt-fuzz", dependencies: ["VideoIO"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // VideoIOTests runs fastvmt-bench's memory check in a process of its own.
-        .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport", "fastvmt-bench"]),
+        .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport", "fastvmt-bench", "fastvmt-fuzz"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "DiTTests", dependencies: ["DiT"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MotionTests", dependencies: ["Motion"]),

@@ -6,8 +6,21 @@ final class Demuxer {
     let context: UnsafeMutablePointer<AVFormatContext>
     let path: String
 
-    init(path: String, formatName: String?) throws {
+    /// Keeps custom input alive as long as the format context that reads it.
+    private let memory: MemoryInput?
+
+    convenience init(path: String, formatName: String?) throws {
+        try self.init(path: path, memory: nil, formatName: formatName)
+    }
+
+    /// Reads `bytes` instead of a file; `name` stands for the input in messages.
+    convenience init(bytes: [UInt8], name: String, formatName: String?) throws {
+        try self.init(path: name, memory: MemoryInput(bytes), formatName: formatName)
+    }
+
+    private init(path: String, memory: MemoryInput?, formatName: String?) throws {
         self.path = path
+        self.memory = memory
         FFmpegLog.installDefault()
         var format: UnsafePointer<AVInputFormat>?
         if let formatName {
@@ -18,11 +31,15 @@ final class Demuxer {
         let url = path == "-" ? "pipe:0" : path
         _ = takeLoggedError()
         var ctx: UnsafeMutablePointer<AVFormatContext>?
-        var ret = avformat_open_input(&ctx, url, format, nil)
+        if let memory {
+            ctx = avformat_alloc_context()
+            ctx?.pointee.pb = memory.context
+        }
+        var ret = avformat_open_input(&ctx, memory == nil ? url : "", format, nil)
         guard ret >= 0, let ctx else {
             // FFmpeg's reason for an empty file depends on the name ("moov atom not found" for .mp4).
             var info = stat()
-            if path != "-", stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size == 0 {
+            if memory == nil, path != "-", stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size == 0 {
                 _ = takeLoggedError()
                 throw VideoIOError.input(path: path, reason: "the file is empty")
             }

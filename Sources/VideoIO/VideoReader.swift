@@ -66,9 +66,19 @@ public final class VideoReader {
     private var inputDone = false
     private var rotationScratch: [Float] = []
 
-    public init(path: String, options: ReaderOptions = ReaderOptions()) throws {
+    public convenience init(path: String, options: ReaderOptions = ReaderOptions()) throws {
+        try self.init(demuxer: Demuxer(path: path, formatName: options.inputFormat), options: options)
+    }
+
+    /// Decodes a file held in memory; `name` stands for it in messages.
+    public convenience init(bytes: [UInt8], name: String, options: ReaderOptions = ReaderOptions()) throws {
+        try self.init(demuxer: Demuxer(bytes: bytes, name: name, formatName: options.inputFormat), options: options)
+    }
+
+    private init(demuxer: Demuxer, options: ReaderOptions) throws {
         self.options = options
-        demuxer = try Demuxer(path: path, formatName: options.inputFormat)
+        self.demuxer = demuxer
+        let path = demuxer.path
         guard let index = demuxer.bestStream(AVMEDIA_TYPE_VIDEO) else {
             throw VideoIOError.input(path: path, reason: "no video stream")
         }

@@ -31,6 +31,23 @@ import TestSupport
         #expect(f[p] > 0.7 && f[plane + p] < 0.3 && f[2 * plane + p] < 0.3)
     }
 
+    @Test func readsFromMemoryAsFromAFile() throws {
+        let path = sample("testsrc2_audio.mp4")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let reader = try VideoReader(bytes: bytes, name: "in-memory clip")
+        var frames: [RGBFrame] = [], audio = 0
+        while let event = try reader.next() {
+            switch event {
+            case .video(let frame): frames.append(frame)
+            case .audio: audio += 1
+            }
+        }
+        let (_, fromFile, fileAudio) = try readAll(path)
+        #expect(frames.count == 48 && audio == fileAudio)
+        #expect(frames.map(\.pixels) == fromFile.map(\.pixels))
+        #expect(throws: VideoIOError.self) { try VideoReader(bytes: Array(bytes.prefix(1000)), name: "cut clip") }
+    }
+
     @Test func scalesToTheRequestedSize() throws {
         var options = ReaderOptions()
         options.size = PixelSize(width: 128, height: 96)
