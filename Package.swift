@@ -61,7 +61,7 @@ let package = Package(
         // A libFuzzer target over demux + decode + convert when built by scripts/fuzz.sh; a replay tool otherwise.
         .executableTarget(name: "fastvmt-fuzz", dependencies: ["VideoIO"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        // VideoIOTests runs fastvmt-bench's memory check in a process of its own.
+        // VideoIOTests runs fastvmt-bench's memory check in a process of its own and replays the fuzz corpus with fastvmt-fuzz.
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport", "fastvmt-bench", "fastvmt-fuzz"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "DiTTests", dependencies: ["DiT"], resources: [.copy("Fixtures")]),

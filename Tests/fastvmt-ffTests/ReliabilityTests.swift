@@ -121,6 +121,16 @@ func corpusFile(_ name: String) -> String { corpus + "/" + name }
         try expectCleanFailure(["--batch", clips.url.path, "--out", dir.path("out"), "--prompts",
                                 corpusFile("prompts-latin1.tsv")] + quick, in: dir,
                                mentions: ["prompts-latin1.tsv:1: not UTF-8 text"])
+
+        // Sidecars: a Latin-1 one and an empty one fail their own file only.
+        try FileManager.default.copyItem(atPath: sample("ball.mp4"), toPath: clips.path("other.mp4"))
+        try FileManager.default.copyItem(atPath: corpusFile("latin1.prompt.txt"), toPath: clips.path("clip.prompt.txt"))
+        try FileManager.default.copyItem(atPath: corpusFile("empty.prompt.txt"), toPath: clips.path("other.prompt.txt"))
+        let batch = try run(binary, ["--batch", clips.url.path, "--out", dir.path("out"), "--prompt", "a red circle"] + quick)
+        #expect(batch.status == 1)
+        #expect(batch.stderr.contains("FAILED clip.mp4: \(clips.path("clip.prompt.txt")):1: not UTF-8 text"), "\(batch.stderr)")
+        #expect(batch.stderr.contains("FAILED other.mp4: other.prompt.txt is empty"), "\(batch.stderr)")
+        #expect(batch.stderrLines.last == "fastvmt-ff: 2 files: 0 SUCCESS, 0 SKIPPED, 2 FAILED")
     }
 
     // MARK: inputs that work
