@@ -90,8 +90,10 @@ public struct MotionTransfer: Sendable {
         var reuse = GradientReuse(interval: preset.skipInterval)
         let total = preset.steps - startIndex
         for index in startIndex..<preset.steps {
+            let stepStart = clock.now
             let time = transformer.timeConditioning(timestep: Float(sampler.timesteps[index]))
             if index - startIndex < preset.guidedSteps && preset.iterations > 0 {
+                report.guidedStepCount += 1
                 let reference = fixedReference ?? timed("reference") {
                     report.transformerFLOPs += guidedForward
                     let noisedSource = FlowMatching.noised(source, noise: noise, sigma: sampler.sigmas[index])
@@ -127,6 +129,8 @@ public struct MotionTransfer: Sendable {
                 let velocity = ClassifierFreeGuidance.combine(unconditional: unconditional, conditional: conditional, scale: preset.guidanceScale)
                 return sampler.step(velocity: velocity, sample: latents, index: index)
             }
+            let stepElapsed = clock.now - stepStart
+            report.stepSeconds.append(Double(stepElapsed.components.seconds) + Double(stepElapsed.components.attoseconds) * 1e-18)
             progress?(index - startIndex + 1, total)
         }
         report.freshGradients = reuse.freshCount

@@ -8,6 +8,10 @@ public struct TransferReport: Codable, Sendable {
     public var framePairs = 0
     /// Seconds per stage: encode, reference (source motion), guidance (optimisation), denoise, decode.
     public var seconds: [String: Double] = [:]
+    /// Wall seconds of each denoising step in order (reference, optimisation and denoising together); the first
+    /// `guidedStepCount` were guided. The benchmark splits guided from plain steps with it.
+    public var stepSeconds: [Double] = []
+    public var guidedStepCount = 0
     public var freshGradients = 0
     public var reusedGradients = 0
     /// Loss at each fresh gradient, per guided step.

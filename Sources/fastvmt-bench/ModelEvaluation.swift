@@ -4,7 +4,6 @@ import Evaluation
 import Foundation
 import Tensor
 import Transfer
-import VideoIO
 import World
 
 /// The built-in model on held-out world clips, judged from the pixels alone: does the generated object have the
@@ -107,13 +106,6 @@ struct ModelEvaluation: ParsableCommand {
                 }
             }
         }
-        var options = WriterOptions()
-        options.overwrite = true
-        options.encoder.codec = "png"
-        options.encoder.pixelFormat = "rgb24"
-        options.format = "image2"
-        let writer = try VideoWriter(path: path, size: PixelSize(width: 2 * width, height: 2 * height), frameRate: Rational(1, 1), options: options)
-        try writer.write(RGBFrame(width: width, height: height, layout: .planar, pixels: pixels))
-        try writer.finish()
+        try PNGFile.write(planarRGB: pixels, width: width, height: height, scale: 2, to: path)
     }
 }
