@@ -22,7 +22,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 peak() {  # prints "peak MiB<TAB>seconds" of one run
     /usr/bin/time -f "%M %e" -o "$out/time" "$bin" -q -y "$@" >/dev/null
-    awk '{ printf "%.0f\t%.1f", $1 / 1024, $2 }' "$out/time"
+    awk '{ printf "%.0f\t%.1f\n", $1 / 1024, $2 }' "$out/time"
 }
 echo "| input | frames | job | peak RSS (MiB) | wall (s) |"
 echo "|---|---|---|---|---|"

@@ -5,14 +5,14 @@
 #   scripts/benchmarks.sh                         # every section (a long run: stop other work on the machine first)
 #   scripts/benchmarks.sh transfer sweep scaling  # only these; the other sections of BENCHMARKS.md stay as they are
 #
-# Sections: io tensor dit dit-memory motion transfer sweep scaling evaluate.
+# Sections: io tensor dit dit-memory motion transfer sweep scaling long-input evaluate.
 # Environment: SCRATCH (SwiftPM scratch path, default .build), OUT (file to write, default BENCHMARKS.md),
 # PLOTS (folder for the PNG and JSON files, default docs/benchmarks, where BENCHMARKS.md links them), QUICK=1 (pass
 # --quick where a section has it: a check that the script works, not figures to publish).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(io tensor dit dit-memory motion transfer sweep scaling evaluate)
+all=(io tensor dit dit-memory motion transfer sweep scaling long-input evaluate)
 template=docs/benchmarks/BENCHMARKS.template.md
 scratch=${SCRATCH:-.build}
 out=${OUT:-BENCHMARKS.md}
@@ -26,6 +26,7 @@ arguments() {
         sweep) echo "sweep --plot $plots/sweep.png --json $plots/sweep.json" ;;
         scaling) echo "scaling --plot-tokens $plots/scaling-tokens.png --plot-frames $plots/scaling-frames.png --json $plots/scaling.json" ;;
         evaluate) echo "evaluate --count 10" ;;
+        long-input) echo "(scripts/bench_long_input.sh)" ;;
         *) echo "unknown section $1 (sections: ${all[*]})" >&2; return 1 ;;
     esac
 }
@@ -56,15 +57,18 @@ trap 'rm -f "$generated"' EXIT
 for s in "${sections[@]}"; do
     read -ra args <<<"$(arguments "$s")"
     case $s in tensor | transfer | sweep | scaling) extra=("${quick[@]}") ;; *) extra=() ;; esac
-    echo "== $s: fastvmt-bench ${args[*]} ${extra[*]}" >&2
+    # long-input measures the fastvmt-ff binary from outside, with its own script.
+    if [ "$s" = long-input ]; then command=scripts/bench_long_input.sh; run=(scripts/bench_long_input.sh)
+    else command="swift build -c release && .build/release/fastvmt-bench ${args[*]}"; run=("$bench" "${args[@]}" "${extra[@]}"); fi
+    echo "== $s: ${run[*]}" >&2
     {
         echo '```'
-        echo "swift build -c release && .build/release/fastvmt-bench ${args[*]}"
+        echo "$command"
         echo '```'
         echo
         echo "Run on $(date +%Y-%m-%d)${extra:+ (--quick: a check of the script, not figures)}:"
         echo
-        "$bench" "${args[@]}" "${extra[@]}"
+        "${run[@]}"
     } >"$generated"
     work=$(awk -v begin="<!-- generated: $s -->" -v end="<!-- end: $s -->" -v file="$generated" '
         $0 == begin { print; while ((getline line < file) > 0) print line; close(file); skipping = 1; next }

@@ -1,3 +1,7 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Dot products of three queries with a run of keys that lie next to each other in memory, three queries × three keys
 /// per pass: each key load feeds three multiply-adds and each query load three, where one query at a time would load
 /// every key once per query.
@@ -28,16 +32,18 @@ enum KeyDots {
                 s02.addProduct(q0, x); s12.addProduct(q1, x); s22.addProduct(q2, x)
                 t += 8
             }
-            var r = sums(s00, s01, s02, s10, s11, s12, s20, s21), r22 = (s22.lowHalf + s22.highHalf).sum()
+            var r = sums(s00, s01, s02, s10, s11, s12, s20, s21), r22 = sum(s22)
             while t < d {
                 r += Vec(a0[t], a0[t], a0[t], a1[t], a1[t], a1[t], a2[t], a2[t]) * Vec(k0[t], k1[t], k2[t], k0[t], k1[t], k2[t], k0[t], k1[t])
                 r22 += a2[t] * k2[t]
                 t += 1
             }
             r *= scale
-            o0[j] = r[0]; o0[j + 1] = r[1]; o0[j + 2] = r[2]
-            o1[j] = r[3]; o1[j + 1] = r[4]; o1[j + 2] = r[5]
-            o2[j] = r[6]; o2[j + 1] = r[7]; o2[j + 2] = r22 * scale
+            // Four-lane stores: each writes one value past its three, which the next block (or the row's next run)
+            // overwrites; every output row has a slot of slack after its last run for the final block's.
+            store4(r.lowHalf, o0 + j)
+            store4(SIMD4(r[3], r[4], r[5], r[6]), o1 + j)
+            store4(SIMD4(r[6], r[7], r22 * scale, 0), o2 + j)
             j += 3
         }
         while j < count {
@@ -58,17 +64,25 @@ enum KeyDots {
         }
     }
 
-    /// The lane sums of eight vectors as one vector, in three rounds of adding neighbouring lanes (the pattern of
-    /// x86's horizontal add), rather than eight separate reductions.
     @inlinable @inline(__always)
-    static func sums(_ a: Vec, _ b: Vec, _ c: Vec, _ d: Vec, _ e: Vec, _ f: Vec, _ g: Vec, _ h: Vec) -> Vec {
-        let abcd = pairs(pairs(a, b), pairs(c, d)), efgh = pairs(pairs(e, f), pairs(g, h))
-        return Vec(lowHalf: abcd.lowHalf, highHalf: efgh.lowHalf) + Vec(lowHalf: abcd.highHalf, highHalf: efgh.highHalf)
+    static func store4(_ x: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: x, as: SIMD4<Float>.self)
     }
 
-    /// [x0+x1, x2+x3, y0+y1, y2+y3, x4+x5, x6+x7, y4+y5, y6+y7].
     @inlinable @inline(__always)
-    static func pairs(_ x: Vec, _ y: Vec) -> Vec {
-        Vec(x[0], x[2], y[0], y[2], x[4], x[6], y[4], y[6]) + Vec(x[1], x[3], y[1], y[3], x[5], x[7], y[5], y[7])
+    static func sum(_ x: Vec) -> Float { (x.lowHalf + x.highHalf).sum() }
+
+    /// The lane sums of eight vectors as one vector: a tree of horizontal adds, then one exchange of 128-bit halves.
+    /// Written lane by lane, the same shuffles compile to a long chain of inserts and extracts that cost as much as
+    /// the dot products themselves.
+    @inlinable @inline(__always)
+    static func sums(_ a: Vec, _ b: Vec, _ c: Vec, _ d: Vec, _ e: Vec, _ f: Vec, _ g: Vec, _ h: Vec) -> Vec {
+        #if arch(x86_64)
+        let abcd = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d))
+        let efgh = _mm256_hadd_ps(_mm256_hadd_ps(e, f), _mm256_hadd_ps(g, h))
+        return Vec(lowHalf: abcd.lowHalf, highHalf: efgh.lowHalf) + Vec(lowHalf: abcd.highHalf, highHalf: efgh.highHalf)
+        #else
+        return Vec(sum(a), sum(b), sum(c), sum(d), sum(e), sum(f), sum(g), sum(h))
+        #endif
     }
 }

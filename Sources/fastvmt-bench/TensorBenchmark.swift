@@ -18,13 +18,14 @@ struct TensorBenchmark: ParsableCommand {
     @Flag(help: "Smaller sizes, for a quick check that the benchmark runs.")
     var quick = false
 
+    @Option(help: "Parts to run, of gemm, attention, windowed, block (default: all).")
+    var only: [String] = []
+
     func run() {
         print("workers: \(Parallel.workers); OpenBLAS for the raw columns runs with \(Parallel.workers) threads of its own, "
             + "the engine with OpenBLAS at 1 thread and its own workers; median of repeated calls, ≥ \(minimum) s each")
-        gemm()
-        attention()
-        windowed()
-        block()
+        let parts: [(String, () -> Void)] = [("gemm", gemm), ("attention", attention), ("windowed", windowed), ("block", block)]
+        for (name, part) in parts where only.isEmpty || only.contains(name) { part() }
     }
 
     private func random(_ shape: [Int], seed: UInt64) -> Tensor { RandomTensors.uniform(shape, seed: seed) }

@@ -36,7 +36,10 @@ import TestSupport
         #expect(result.stderrLines == ["fastvmt-ff: pipe: write failed: No space left on device"], "\(result.stderr)")
     }
 
-    @Test func fileSizeLimitEndsCleanly() throws {
+    /// ThreadSanitizer's runtime itself dies of SIGBUS under a file-size limit, before main (even for --help).
+    @Test(.disabled(if: ProcessInfo.processInfo.environment["FASTVMT_SANITIZER"] == "thread",
+                    "ThreadSanitizer's shadow memory faults under ulimit -f"))
+    func fileSizeLimitEndsCleanly() throws {
         let dir = try TemporaryDirectory()
         let result = try shell("ulimit -f 64; '\(binary)' '\(corpusFile("long-40s.mp4"))' '\(dir.path("out.mp4"))'")
         #expect(result.status == 1, "SIGXFSZ is ignored, so the write fails instead of killing the run")

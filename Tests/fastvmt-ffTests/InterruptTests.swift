@@ -25,7 +25,11 @@ import TestSupport
         run.standardError = try FileHandle(forWritingTo: errors.url.appendingPathComponent("stderr"))
         try source.run()
         try run.run()
-        defer { source.terminate() }
+        // Reaped, not just signalled: Foundation keeps a Process that was never waited for alive (LeakSanitizer sees it).
+        defer {
+            source.terminate()
+            source.waitUntilExit()
+        }
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: dir.path("out.mp4.part")) && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.05)
