@@ -16,6 +16,9 @@ struct DiTBenchmark: ParsableCommand {
     @Option(help: "Seconds each measurement repeats for (the median call is reported).")
     var minimum = 1.0
 
+    @Option(help: "Models to run, of builtin, wide, wan (default: all).")
+    var only: [String] = []
+
     func run() throws {
         let (m, n, k) = (1560, 1536, 1536)
         let a = RandomTensors.uniform([m, k], seed: 1), b = RandomTensors.uniform([k, n], seed: 2)
@@ -35,14 +38,20 @@ struct DiTBenchmark: ParsableCommand {
         let builtIn = try ModelDirectory.builtIn()
         let config = builtIn.config, codec = builtIn.manifest.codec
         let latentShape = [config.inChannels, codec.frames / codec.frameGroup, codec.size / codec.pixelGroup, codec.size / codec.pixelGroup]
-        measure("built-in (dim \(config.dim), \(config.numLayers) layers, ffn \(config.ffnDim)), \(latentShape[1]) × \(latentShape[2] / 2) × \(latentShape[3] / 2)",
-                config, latentShape: latentShape, lastBlock: nil, raw: rawGFLOPs)
+        if only.isEmpty || only.contains("builtin") {
+            measure("built-in (dim \(config.dim), \(config.numLayers) layers, ffn \(config.ffnDim)), \(latentShape[1]) × \(latentShape[2] / 2) × \(latentShape[3] / 2)",
+                    config, latentShape: latentShape, lastBlock: nil, raw: rawGFLOPs)
+        }
         var wider = config
         (wider.numAttentionHeads, wider.ffnDim, wider.textDim) = (4, 1024, 256)
-        measure("built-in layout at dim 256, ffn 1024", wider, latentShape: latentShape, lastBlock: nil, raw: rawGFLOPs)
+        if only.isEmpty || only.contains("wide") {
+            measure("built-in layout at dim 256, ffn 1024", wider, latentShape: latentShape, lastBlock: nil, raw: rawGFLOPs)
+        }
         var oneBlock = WanConfig.wan13B
         oneBlock.numLayers = 1
-        measure("Wan2.1-1.3B, one block, 1 × 30 × 52", oneBlock, latentShape: [16, 1, 60, 104], lastBlock: 0, raw: rawGFLOPs)
+        if only.isEmpty || only.contains("wan") {
+            measure("Wan2.1-1.3B, one block, 1 × 30 × 52", oneBlock, latentShape: [16, 1, 60, 104], lastBlock: 0, raw: rawGFLOPs)
+        }
     }
 
     private func measure(_ name: String, _ config: WanConfig, latentShape: [Int], lastBlock: Int?, raw: Double) {
