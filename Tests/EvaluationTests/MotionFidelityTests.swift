@@ -1,7 +1,7 @@
 import Evaluation
 import Foundation
 import Testing
-import World
+@testable import World
 
 /// The motion metrics on clips whose motion is known: analytic textures shifted by a set amount, and scenes of the
 /// world with a chosen camera pan and object path.
@@ -122,24 +122,12 @@ struct MotionFidelityTests {
     @Test func temporalConsistencyIsOneForAStillClipAndLowForNoise() {
         let frame = Self.shifted(.zero, size: 64)
         #expect(abs(TemporalConsistency.score(GrayVideo(width: 64, height: 64, frames: Array(repeating: frame, count: 8))) - 1) < 1e-9)
-        var random = SplitMix(state: 7)
+        var random = WorldRandom(seed: 7)
         let noise = (0..<8).map { _ in (0..<(64 * 64)).map { _ in Float(random.next() >> 40) / Float(1 << 24) } }
         let noisy = TemporalConsistency.score(GrayVideo(width: 64, height: 64, frames: noise))
         #expect(abs(noisy) < 0.2)
         // A clip with motion lies between: below a still one, far above noise.
         let moving = TemporalConsistency.score(Self.clip(pan: [1, 0], move: [0, 30]))
         #expect(moving < 0.99 && moving > noisy + 0.5)
-    }
-}
-
-/// SplitMix64 (World's generator is internal to World): deterministic noise frames.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
