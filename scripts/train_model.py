@@ -13,7 +13,10 @@ Run from the repository root (developer machine or the lent GPU machine; never i
 Model space (the Swift PixelCodec does the same): 16 frames of 64x64 RGB in [0, 1] -> x*2-1 -> each 2-frame x 4x4-pixel
 block becomes 96 channels: latents [96, 8, 16, 16], channel = ((c*2 + dt)*4 + dy)*4 + dx.
 Text: word ids -> token embedding + position embedding, zero-padded to MAX_WORDS (the empty prompt is all zeros).
-Training: rectified flow, x_s = (1-s)*x0 + s*noise, s = sigmoid(N(0,1)), timestep = 1000*s. The transformer predicts
+Training: rectified flow, x_s = (1-s)*x0 + s*noise, s = shifted sigmoid(N(0,1)) (shift 3, as the sampler's shift
+applies at inference: from step 10 100 on; before, unshifted, which left the high-noise steps, where the sampler spends
+most of its time, nearly untrained: half-noised clips were denoised well while sampling from noise diverged),
+timestep = 1000*s. The transformer predicts
 the clean sample x0 (a token holds 2x2 positions x 96 channels = 384 numbers, more than the 128-wide model can carry;
 noise cannot be squeezed through that, clean images can: Li & He, "Back to Basics: Let Denoising Generative Models
 Denoise", 2025); the loss is on the velocity it implies, (x_s - x0_pred) / max(s, 0.05) vs noise - x0;
@@ -46,6 +49,7 @@ CONFIG = dict(
 FIRST_TRAINING_SEED = 1_000_000
 STATE = {"step": 0}
 MIN_SIGMA = 0.05
+TRAIN_SHIFT = 3.0
 
 
 def vocabulary():
@@ -184,7 +188,8 @@ def main():
         captions = [c if torch.rand(()) > 0.1 else "" for c, _ in clips]
         x0 = encode_video(torch.stack([f for _, f in clips])).to(device)
         noise = torch.randn_like(x0)
-        sigma = torch.sigmoid(torch.randn(args.batch, device=device))
+        t = torch.sigmoid(torch.randn(args.batch, device=device))
+        sigma = TRAIN_SHIFT * t / (1 + (TRAIN_SHIFT - 1) * t)
         s = sigma.view(-1, 1, 1, 1, 1)
         xt = (1 - s) * x0 + s * noise
         predicted_x0 = model(xt, sigma * 1000, text(captions).to(device)).sample
