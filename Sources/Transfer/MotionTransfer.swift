@@ -49,11 +49,12 @@ public struct MotionTransfer: Sendable {
     ) -> (video: Tensor, report: TransferReport) {
         let clock = ContinuousClock()
         var report = TransferReport(preset: preset, prompt: prompt)
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         func timed<T>(_ stage: String, _ body: () -> T) -> T {
             let start = clock.now
             defer {
                 let elapsed = clock.now - start
-                report.seconds[stage, default: 0] += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                report.seconds[stage, default: 0] += seconds(elapsed)
             }
             return body()
         }
@@ -130,7 +131,7 @@ public struct MotionTransfer: Sendable {
                 return sampler.step(velocity: velocity, sample: latents, index: index)
             }
             let stepElapsed = clock.now - stepStart
-            report.stepSeconds.append(Double(stepElapsed.components.seconds) + Double(stepElapsed.components.attoseconds) * 1e-18)
+            report.stepSeconds.append(seconds(stepElapsed))
             progress?(index - startIndex + 1, total)
         }
         report.freshGradients = reuse.freshCount

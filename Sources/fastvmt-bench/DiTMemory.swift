@@ -30,16 +30,8 @@ struct DiTMemory: ParsableCommand {
         print("| parameters | \(config.parameterCount) (\(String(format: "%.2f", weightBytes / 1_073_741_824)) GiB as Float32) |")
         print("| peak RSS after making the weights | \(String(format: "%.2f", afterWeights)) GiB |")
         print("| peak RSS after the forward (1280 video + 512 text tokens) | \(String(format: "%.2f", Self.peakGiB())) GiB |")
-        print("| forward time | \(String(format: "%.1f", Self.seconds(forwardTime))) s (whole run \(String(format: "%.1f", Self.seconds(clock.now - start))) s) |")
+        print("| forward time | \(String(format: "%.1f", Timing.seconds(forwardTime))) s (whole run \(String(format: "%.1f", Timing.seconds(clock.now - start))) s) |")
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
-
-    static func peakGiB() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) * 1024 / 1_073_741_824
-    }
+    static func peakGiB() -> Double { PeakMemory.mebibytes() / 1024 }
 }

@@ -64,7 +64,7 @@ struct IOBenchmark: ParsableCommand {
         print("|---|---|---|---|")
         for (key, label) in [("decode", "decode + convert to Float32 RGB"),
                              ("encode", "convert Float32 RGB + encode \(codec)")] {
-            let a = median(ours[key]!), b = median(theirs[key]!)
+            let a = Timing.median(ours[key]!), b = Timing.median(theirs[key]!)
             print("| \(label) | \(fmt(a)) | \(fmt(b)) | \(String(format: "%.2f", b / a))× |")
         }
     }
@@ -85,7 +85,7 @@ struct IOBenchmark: ParsableCommand {
                 }
             }
         }
-        return (count, seconds(elapsed))
+        return (count, Timing.seconds(elapsed))
     }
 
     private func encode(_ frames: [RGBFrame], rate: Rational, to path: String) throws -> Double {
@@ -98,7 +98,7 @@ struct IOBenchmark: ParsableCommand {
             for f in frames { try writer.write(f) }
             try writer.finish()
         }
-        return seconds(elapsed)
+        return Timing.seconds(elapsed)
     }
 
     private func writeRaw(_ frames: [RGBFrame], to url: URL) throws {
@@ -135,13 +135,8 @@ struct IOBenchmark: ParsableCommand {
         guard process.terminationStatus == 0 else {
             throw ValidationError("ffmpeg \(args.joined(separator: " ")) failed")
         }
-        return seconds(elapsed)
+        return Timing.seconds(elapsed)
     }
 
-    private func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
-
-    private func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
     private func fmt(_ x: Double) -> String { String(format: "%.1f", x) }
 }

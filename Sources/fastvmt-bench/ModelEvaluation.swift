@@ -51,7 +51,7 @@ struct ModelEvaluation: ParsableCommand {
                 let start = ContinuousClock.now
                 let generated = transfer.run(video: video, prompt: target.caption, preset: variant.1).video.scalars
                 let elapsed = ContinuousClock.now - start
-                outcomes[index].seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                outcomes[index].seconds.append(Timing.seconds(elapsed))
                 outcomes[index].clips += 1
                 var centres: [SIMD2<Double>?] = [], colours: [ObjectColor] = [], shapes: [Shape] = []
                 for f in 0..<frames {

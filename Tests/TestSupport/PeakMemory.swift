@@ -21,6 +21,3 @@ public func runMeasuringMemory(_ executable: String, _ arguments: [String]) thro
     let exited = status & 0x7f == 0
     return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), Int(usage.ru_maxrss))
 }
-
-/// True when scripts/sanitize.sh runs the suite: resident-memory assertions do not hold under a sanitizer.
-public let underSanitizer = ProcessInfo.processInfo.environment["FASTVMT_SANITIZER"] != nil

@@ -37,7 +37,7 @@ import TestSupport
     }
 
     /// ThreadSanitizer's runtime itself dies of SIGBUS under a file-size limit, before main (even for --help).
-    @Test(.disabled(if: ProcessInfo.processInfo.environment["FASTVMT_SANITIZER"] == "thread",
+    @Test(.disabled(if: activeSanitizer == "thread",
                     "ThreadSanitizer's shadow memory faults under ulimit -f"))
     func fileSizeLimitEndsCleanly() throws {
         let dir = try TemporaryDirectory()

@@ -26,17 +26,6 @@ func corpusFile(_ name: String) -> String { corpus + "/" + name }
     /// A short schedule: these tests are about inputs and outputs, not about the picture.
     let quick = ["--steps", "6", "--opt-steps", "2", "--iters", "2"]
 
-    func expectCleanFailure(_ arguments: [String], in dir: TemporaryDirectory, mentions: [String],
-                            sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let result = try run(binary, arguments)
-        #expect(result.status == 1, "\(result.stderr)", sourceLocation: sourceLocation)
-        #expect(result.stderrLines.count == 1, "\(result.stderr)", sourceLocation: sourceLocation)
-        for text in mentions {
-            #expect(result.stderr.contains(text), "wanted '\(text)' in: \(result.stderr)", sourceLocation: sourceLocation)
-        }
-        #expect(try dir.contents().isEmpty, "no output, no .part", sourceLocation: sourceLocation)
-    }
-
     // MARK: inputs that cannot work
 
     @Test(arguments: [
