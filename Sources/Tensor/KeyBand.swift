@@ -9,10 +9,11 @@ enum KeyBand {
     static func combine(
         _ p0: UnsafePointer<Float>, _ p1: UnsafePointer<Float>, _ p2: UnsafePointer<Float>,
         rows: UnsafePointer<Float>, width: Int, runs: Int, runLength: Int, runStride: Int, scaledBy scales: SIMD3<Float>,
-        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
+        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>,
+        fromColumn start: Int = 0
     ) {
         let f0 = Vec(repeating: scales[0]), f1 = Vec(repeating: scales[1]), f2 = Vec(repeating: scales[2])
-        var c = 0
+        var c = start
         while c + 32 <= width {
             var a00 = Vec(), a01 = Vec(), a02 = Vec(), a03 = Vec()
             var a10 = Vec(), a11 = Vec(), a12 = Vec(), a13 = Vec()
@@ -63,6 +64,81 @@ enum KeyBand {
             }
             o0[c] = a[0] * scales[0]; o1[c] = a[1] * scales[1]; o2[c] = a[2] * scales[2]
             c += 1
+        }
+    }
+
+    /// `combine` for a staircase block (see `KeyDots.staircase`): runs of `windowWidth + 2` rows, of which query 0
+    /// weighs the first `windowWidth`, query 1 the next, query 2 the last; the two rows at each end skip the queries
+    /// that do not weigh them.
+    @inlinable @inline(__always)
+    static func combineStaircase(
+        _ p0: UnsafePointer<Float>, _ p1: UnsafePointer<Float>, _ p2: UnsafePointer<Float>,
+        rows: UnsafePointer<Float>, width: Int, runs: Int, windowWidth: Int, runStride: Int, scaledBy scales: SIMD3<Float>,
+        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
+    ) {
+        let f0 = Vec(repeating: scales[0]), f1 = Vec(repeating: scales[1]), f2 = Vec(repeating: scales[2])
+        let runLength = windowWidth + 2
+        var c = 0
+        while c + 32 <= width {
+            var a00 = Vec(), a01 = Vec(), a02 = Vec(), a03 = Vec()
+            var a10 = Vec(), a11 = Vec(), a12 = Vec(), a13 = Vec()
+            var a20 = Vec(), a21 = Vec(), a22 = Vec(), a23 = Vec()
+            for run in 0..<runs {
+                var x = rows + run * runStride * width + c
+                let u = run * runLength
+                var w0 = Vec(repeating: p0[u])
+                a00.addProduct(w0, VectorMath.load(x)); a01.addProduct(w0, VectorMath.load(x + 8))
+                a02.addProduct(w0, VectorMath.load(x + 16)); a03.addProduct(w0, VectorMath.load(x + 24))
+                x += width
+                w0 = Vec(repeating: p0[u + 1])
+                var w1 = Vec(repeating: p1[u + 1])
+                var v = VectorMath.load(x)
+                a00.addProduct(w0, v); a10.addProduct(w1, v)
+                v = VectorMath.load(x + 8)
+                a01.addProduct(w0, v); a11.addProduct(w1, v)
+                v = VectorMath.load(x + 16)
+                a02.addProduct(w0, v); a12.addProduct(w1, v)
+                v = VectorMath.load(x + 24)
+                a03.addProduct(w0, v); a13.addProduct(w1, v)
+                x += width
+                for k in u + 2..<u + windowWidth {
+                    let w0 = Vec(repeating: p0[k]), w1 = Vec(repeating: p1[k]), w2 = Vec(repeating: p2[k])
+                    var v = VectorMath.load(x)
+                    a00.addProduct(w0, v); a10.addProduct(w1, v); a20.addProduct(w2, v)
+                    v = VectorMath.load(x + 8)
+                    a01.addProduct(w0, v); a11.addProduct(w1, v); a21.addProduct(w2, v)
+                    v = VectorMath.load(x + 16)
+                    a02.addProduct(w0, v); a12.addProduct(w1, v); a22.addProduct(w2, v)
+                    v = VectorMath.load(x + 24)
+                    a03.addProduct(w0, v); a13.addProduct(w1, v); a23.addProduct(w2, v)
+                    x += width
+                }
+                w1 = Vec(repeating: p1[u + windowWidth])
+                var w2 = Vec(repeating: p2[u + windowWidth])
+                v = VectorMath.load(x)
+                a10.addProduct(w1, v); a20.addProduct(w2, v)
+                v = VectorMath.load(x + 8)
+                a11.addProduct(w1, v); a21.addProduct(w2, v)
+                v = VectorMath.load(x + 16)
+                a12.addProduct(w1, v); a22.addProduct(w2, v)
+                v = VectorMath.load(x + 24)
+                a13.addProduct(w1, v); a23.addProduct(w2, v)
+                x += width
+                w2 = Vec(repeating: p2[u + windowWidth + 1])
+                a20.addProduct(w2, VectorMath.load(x)); a21.addProduct(w2, VectorMath.load(x + 8))
+                a22.addProduct(w2, VectorMath.load(x + 16)); a23.addProduct(w2, VectorMath.load(x + 24))
+            }
+            VectorMath.store(a00 * f0, o0 + c); VectorMath.store(a01 * f0, o0 + c + 8)
+            VectorMath.store(a02 * f0, o0 + c + 16); VectorMath.store(a03 * f0, o0 + c + 24)
+            VectorMath.store(a10 * f1, o1 + c); VectorMath.store(a11 * f1, o1 + c + 8)
+            VectorMath.store(a12 * f1, o1 + c + 16); VectorMath.store(a13 * f1, o1 + c + 24)
+            VectorMath.store(a20 * f2, o2 + c); VectorMath.store(a21 * f2, o2 + c + 8)
+            VectorMath.store(a22 * f2, o2 + c + 16); VectorMath.store(a23 * f2, o2 + c + 24)
+            c += 32
+        }
+        if c < width {
+            combine(p0, p1, p2, rows: rows, width: width, runs: runs, runLength: runLength, runStride: runStride,
+                    scaledBy: scales, into: o0, o1, o2, fromColumn: c)
         }
     }
 

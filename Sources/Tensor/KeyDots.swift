@@ -46,6 +46,27 @@ enum KeyDots {
             store4(SIMD4(r[6], r[7], r22 * scale, 0), o2 + j)
             j += 3
         }
+        if j + 2 <= count {
+            let k0 = keys + j * d, k1 = k0 + d
+            var s00 = Vec(), s01 = Vec(), s10 = Vec(), s11 = Vec(), s20 = Vec(), s21 = Vec()
+            var t = 0
+            while t < vectorEnd {
+                let q0 = VectorMath.load(a0 + t), q1 = VectorMath.load(a1 + t), q2 = VectorMath.load(a2 + t)
+                var x = VectorMath.load(k0 + t)
+                s00.addProduct(q0, x); s10.addProduct(q1, x); s20.addProduct(q2, x)
+                x = VectorMath.load(k1 + t)
+                s01.addProduct(q0, x); s11.addProduct(q1, x); s21.addProduct(q2, x)
+                t += 8
+            }
+            var r = sums(s00, s01, s10, s11, s20, s21, Vec(), Vec())
+            while t < d {
+                r += Vec(a0[t], a0[t], a1[t], a1[t], a2[t], a2[t], 0, 0) * Vec(k0[t], k1[t], k0[t], k1[t], k0[t], k1[t], 0, 0)
+                t += 1
+            }
+            r *= scale
+            o0[j] = r[0]; o0[j + 1] = r[1]; o1[j] = r[2]; o1[j + 1] = r[3]; o2[j] = r[4]; o2[j + 1] = r[5]
+            j += 2
+        }
         while j < count {
             let k = keys + j * d
             var s0 = Vec(), s1 = Vec(), s2 = Vec()
@@ -62,6 +83,40 @@ enum KeyDots {
             o0[j] = r[0] * scale; o1[j] = r[1] * scale; o2[j] = r[2] * scale
             j += 1
         }
+    }
+
+    /// The dots of a staircase block: three queries whose windows of `width` keys start one column apart, over
+    /// their run of `width + 2` keys. Query i needs keys i..<i + width only, so of the 3·(width + 2) pairs the six
+    /// outside the staircase are skipped (at width 7, 21 % of the band); their slots keep whatever they held, which
+    /// the masked softmax ignores. Needs width ≥ 3.
+    @inlinable @inline(__always)
+    static func staircase(
+        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+        _ keys: UnsafePointer<Float>, width: Int, d: Int, scale: Float,
+        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
+    ) {
+        // Keys 2..<width serve all three queries; their four-lane stores spill at most up to slot width, written below.
+        dots(a0, a1, a2, keys + 2 * d, count: width - 2, d: d, scale: scale, into: o0 + 2, o1 + 2, o2 + 2)
+        // The edges: keys 0 and 1 of query 0, key 1 of query 1; key `width` of queries 1 and 2, key width + 1 of query 2.
+        let k0 = keys, k1 = keys + d, kw = keys + width * d, kx = kw + d
+        let vectorEnd = d & ~7
+        var s0 = Vec(), s1 = Vec(), s2 = Vec(), s3 = Vec(), s4 = Vec(), s5 = Vec()
+        var t = 0
+        while t < vectorEnd {
+            let q0 = VectorMath.load(a0 + t), q1 = VectorMath.load(a1 + t), q2 = VectorMath.load(a2 + t)
+            let x1 = VectorMath.load(k1 + t), xw = VectorMath.load(kw + t)
+            s0.addProduct(q0, VectorMath.load(k0 + t)); s1.addProduct(q0, x1); s2.addProduct(q1, x1)
+            s3.addProduct(q1, xw); s4.addProduct(q2, xw); s5.addProduct(q2, VectorMath.load(kx + t))
+            t += 8
+        }
+        var r = sums(s0, s1, s2, s3, s4, s5, Vec(), Vec())
+        while t < d {
+            r += Vec(a0[t], a0[t], a1[t], a1[t], a2[t], a2[t], 0, 0) * Vec(k0[t], k1[t], k1[t], kw[t], kw[t], kx[t], 0, 0)
+            t += 1
+        }
+        r *= scale
+        o0[0] = r[0]; o0[1] = r[1]; o1[1] = r[2]
+        o1[width] = r[3]; o2[width] = r[4]; o2[width + 1] = r[5]
     }
 
     @inlinable @inline(__always)

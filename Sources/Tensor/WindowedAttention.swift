@@ -47,8 +47,9 @@ public struct KeyWindows: Sendable {
 ///
 /// Queries go three at a time where their windows share rows and overlap (neighbours in a query row, usually): the
 /// band of key rows covering all three windows is scored for all three at once, each query masked to its own
-/// columns by a zero weight, so every key and value load feeds three queries. Other queries go alone, as a block
-/// whose three rows are the same query. (Pairs waste less of the band, 12.5 % against 22 % at 7×7, but measured
+/// columns by a zero weight, so every key and value load feeds three queries; where their windows start one
+/// column apart (the usual case), the forward pass skips the pairs outside each query's window. Other queries go
+/// alone, as a block whose three rows are the same query. (Pairs waste less of the band, 12.5 % against 22 % at 7×7, but measured
 /// slower at d = 128; scoring a run of bands before weighting their values, to keep each pass's rows in L1, did not
 /// pay either.)
 public enum WindowedAttention {
@@ -75,10 +76,14 @@ public enum WindowedAttention {
                     let kBand = ks + (b * nk + band.firstKey) * d, vBand = vs + (b * nk + band.firstKey) * dv
                     let (q0, q1, q2) = band.rows(qs + item * d, d)
                     let (p0, p1, p2) = band.rows(scratch.weights, slots)
+                    let staircase = band.isStaircase(windows)
                     for run in 0..<windows.height {
-                        let u = run * band.width
-                        KeyDots.dots(q0, q1, q2, kBand + run * windows.keyWidth * d, count: band.width, d: d, scale: scale,
-                                     into: p0 + u, p1 + u, p2 + u)
+                        let u = run * band.width, keys = kBand + run * windows.keyWidth * d
+                        if staircase {
+                            KeyDots.staircase(q0, q1, q2, keys, width: windows.width, d: d, scale: scale, into: p0 + u, p1 + u, p2 + u)
+                        } else {
+                            KeyDots.dots(q0, q1, q2, keys, count: band.width, d: d, scale: scale, into: p0 + u, p1 + u, p2 + u)
+                        }
                     }
                     var totals = SIMD3<Float>()
                     for i in 0..<band.count {
@@ -90,8 +95,13 @@ public enum WindowedAttention {
                     }
                     if band.count == 1 { totals = SIMD3(repeating: totals[0]) }
                     let (o0, o1, o2) = band.rows(os + item * dv, dv)
-                    KeyBand.combine(p0, p1, p2, rows: vBand, width: dv, runs: windows.height, runLength: band.width,
-                                    runStride: windows.keyWidth, scaledBy: 1 / totals, into: o0, o1, o2)
+                    if staircase {
+                        KeyBand.combineStaircase(p0, p1, p2, rows: vBand, width: dv, runs: windows.height, windowWidth: windows.width,
+                                                 runStride: windows.keyWidth, scaledBy: 1 / totals, into: o0, o1, o2)
+                    } else {
+                        KeyBand.combine(p0, p1, p2, rows: vBand, width: dv, runs: windows.height, runLength: band.width,
+                                        runStride: windows.keyWidth, scaledBy: 1 / totals, into: o0, o1, o2)
+                    }
                     item += band.count
                 }
             }
@@ -209,6 +219,13 @@ public enum WindowedAttention {
             firstKey = row * windows.keyWidth + column
             width = windows.width
             offsets = SIMD3()
+        }
+
+        /// Three queries whose windows start one column apart (neighbours away from the frame's edges): the
+        /// forward pass skips the pairs outside their staircase (`KeyDots.staircase`).
+        @inline(__always)
+        func isStaircase(_ windows: KeyWindows) -> Bool {
+            count == 3 && offsets == SIMD3(0, 1, 2) && windows.width >= 3
         }
 
         /// Pointers to the block's three rows of a [rows, stride] layout; a lone query's row three times.

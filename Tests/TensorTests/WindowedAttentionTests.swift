@@ -61,6 +61,18 @@ import Tensor
         expectMaskedReference(q, k, v, upstream, windows, batchOrigins: false, scale: 0.2)
     }
 
+    /// Centred 7×7 windows make interior neighbours staircase blocks (windows one column apart), whose forward
+    /// skips the pairs outside each window; dv = 72 runs its 32-column path and the general path for the rest, d = 45
+    /// the dot kernels' two-key and scalar tails.
+    @Test func staircaseBlocksMatchMaskedReference() {
+        var random = SeededRandom(seed: 65)
+        let (h, w, d, dv) = (9, 14, 45, 72)
+        let windows = KeyWindows.centred(gridHeight: h, gridWidth: w, size: 7)
+        let q = random.tensor([1, h * w, d]), k = random.tensor([1, h * w, d]), v = random.tensor([1, h * w, dv])
+        let upstream = random.tensor([1, h * w, dv])
+        expectMaskedReference(q, k, v, upstream, windows, batchOrigins: false, scale: 0.25)
+    }
+
     /// Neighbouring queries go three at a time when their windows share rows and overlap. Jittered per-batch origins
     /// mix such blocks (equal, shifted and out-of-order columns) with lone queries (different rows, no overlap), and
     /// d, dv exercise every vector width and tail of the kernels.
