@@ -23,18 +23,27 @@ struct TensorBenchmark: ParsableCommand {
 
     func run() {
         print("workers: \(Parallel.workers); OpenBLAS for the raw columns runs with \(Parallel.workers) threads of its own, "
-            + "the engine with OpenBLAS at 1 thread and its own workers; median of repeated calls, ≥ \(minimum) s each")
+            + "the engine with OpenBLAS at 1 thread and its own workers; median call of ≥ \(minimum) s of calls; "
+            + "against BLAS: median of 3 rounds of such a measurement of each side in turn")
         let parts: [(String, () -> Void)] = [("gemm", gemm), ("attention", attention), ("windowed", windowed), ("block", block)]
         for (name, part) in parts where only.isEmpty || only.contains(name) { part() }
     }
 
     private func random(_ shape: [Int], seed: UInt64) -> Tensor { RandomTensors.uniform(shape, seed: seed) }
 
-    /// Raw cblas_sgemm with OpenBLAS's own threads, for the reference columns.
-    private func rawBLAS(_ body: () -> Void) -> Double {
-        openblas_set_num_threads(Int32(Parallel.workers))
-        defer { openblas_set_num_threads(1) }
-        return Timing.median(minimum: minimum, body)
+    /// Raw BLAS work (`body`, with OpenBLAS's own threads, for the reference columns) and the engine's (`engine`):
+    /// the median seconds of each, over three rounds of a measurement of each in turn. Rounds, not calls in turn:
+    /// OpenBLAS's threads spin for a while after each call and would take cores from the engine's workers; rounds
+    /// at all because raw OpenBLAS moves by 5–15 % from one measurement to the next on this machine.
+    private func rawBLAS(_ body: () -> Void, against engine: () -> Void) -> (raw: Double, engine: Double) {
+        var raw: [Double] = [], ours: [Double] = []
+        for _ in 0..<3 {
+            openblas_set_num_threads(Int32(Parallel.workers))
+            raw.append(Timing.median(minimum: minimum, body))
+            openblas_set_num_threads(1)
+            ours.append(Timing.median(minimum: minimum, engine))
+        }
+        return (Timing.median(raw), Timing.median(ours))
     }
 
     private func gemm() {
@@ -47,13 +56,13 @@ struct TensorBenchmark: ParsableCommand {
             let a = random([m, k], seed: 1), b = random([k, n], seed: 2)
             var c = Tensor(zeros: [m, n])
             let flops = 2.0 * Double(m * n * k)
-            let raw = a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
-                rawBLAS {
+            let (raw, ours) = a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+                let (pa, pb, pc) = (pa.baseAddress, pb.baseAddress, pc.baseAddress)
+                return rawBLAS({
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
-                                pa.baseAddress, Int32(k), pb.baseAddress, Int32(n), 0, pc.baseAddress, Int32(n))
-                }
+                                pa, Int32(k), pb, Int32(n), 0, pc, Int32(n))
+                }, against: { _ = MatMul.forward(a, b) })
             } } }
-            let ours = Timing.median(minimum: minimum) { _ = MatMul.forward(a, b) }
             print("| \(m) × \(n) × \(k) | \(f1(flops / raw / 1e9)) | \(f1(flops / ours / 1e9)) | \(f2(raw / ours))× |")
         }
     }
@@ -86,8 +95,8 @@ struct TensorBenchmark: ParsableCommand {
             let q = random([heads, n, d], seed: 3), k = random([heads, n, d], seed: 4), v = random([heads, n, d], seed: 5)
             var scores = Tensor(zeros: [n, n]), out = Tensor(zeros: [heads, n, d])
             let flops = 4.0 * Double(heads * n * n * d)
-            let blas = rawBLAS { blasAttention(q, k, v, scores: &scores, out: &out) }
-            let ours = Timing.median(minimum: minimum) { _ = Attention.forward(q: q, k: k, v: v, scale: 1 / Float(d).squareRoot()) }
+            let (blas, ours) = rawBLAS({ blasAttention(q, k, v, scores: &scores, out: &out) },
+                                       against: { _ = Attention.forward(q: q, k: k, v: v, scale: 1 / Float(d).squareRoot()) })
             print("| \(heads) × \(n) × \(d) | \(f1(flops / blas / 1e9)) | \(f1(flops / ours / 1e9)) | \(f2(blas / ours))× | "
                 + "\(n * n * 4 / 1_048_576) MiB |")
         }
@@ -102,9 +111,9 @@ struct TensorBenchmark: ParsableCommand {
         for (heads, d) in [(12, 128), (12, 64)] {
             let q = random([heads, n, d], seed: 6), k = random([heads, n, d], seed: 7), v = random([heads, n, d], seed: 8)
             let scale = 1 / Float(d).squareRoot()
-            let dense = Timing.median(minimum: minimum) { _ = Attention.forward(q: q, k: k, v: v, scale: scale) }
             for size in [7, 21] {
                 let windows = KeyWindows.centred(gridHeight: gh, gridWidth: gw, size: size)
+                let dense = Timing.median(minimum: minimum) { _ = Attention.forward(q: q, k: k, v: v, scale: scale) }
                 let local = Timing.median(minimum: minimum) {
                     _ = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: scale)
                 }

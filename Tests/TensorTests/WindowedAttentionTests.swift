@@ -62,11 +62,11 @@ import Tensor
     }
 
     /// Centred 7×7 windows make interior neighbours staircase blocks (windows one column apart), whose forward
-    /// skips the pairs outside each window; dv = 72 runs its 32-column path and the general path for the rest, d = 45
+    /// skips the pairs outside each window; dv = 75 runs its 32-column path and the general path for the rest, d = 45
     /// the dot kernels' two-key and scalar tails.
     @Test func staircaseBlocksMatchMaskedReference() {
         var random = SeededRandom(seed: 65)
-        let (h, w, d, dv) = (9, 14, 45, 72)
+        let (h, w, d, dv) = (9, 14, 45, 75)
         let windows = KeyWindows.centred(gridHeight: h, gridWidth: w, size: 7)
         let q = random.tensor([1, h * w, d]), k = random.tensor([1, h * w, d]), v = random.tensor([1, h * w, dv])
         let upstream = random.tensor([1, h * w, dv])
