@@ -26,17 +26,22 @@ enum RowKernels {
         return s
     }
 
+    /// Four running maxima, so that consecutive vectors do not wait on one another's compare (a softmax row is one
+    /// long dependency chain otherwise, which cost as much as its exponentials).
     @inlinable @inline(__always)
     static func max(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc = Vec(repeating: -.infinity)
+        var a0 = Vec(repeating: -.infinity), a1 = a0, a2 = a0, a3 = a0
         var i = 0
-        // A masked select, not `pointwiseMax`, which compiles to an out-of-line call per vector (see `VectorMath.exp`).
+        while i + 32 <= n {
+            a0 = VectorMath.max(a0, VectorMath.load(p + i)); a1 = VectorMath.max(a1, VectorMath.load(p + i + 8))
+            a2 = VectorMath.max(a2, VectorMath.load(p + i + 16)); a3 = VectorMath.max(a3, VectorMath.load(p + i + 24))
+            i += 32
+        }
         while i + 8 <= n {
-            let v = VectorMath.load(p + i)
-            acc = acc.replacing(with: v, where: v .> acc)
+            a0 = VectorMath.max(a0, VectorMath.load(p + i))
             i += 8
         }
-        var m = acc.max()
+        var m = VectorMath.max(VectorMath.max(a0, a1), VectorMath.max(a2, a3)).max()
         while i < n { m = Swift.max(m, p[i]); i += 1 }
         return m
     }

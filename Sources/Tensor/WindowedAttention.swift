@@ -285,17 +285,17 @@ public enum WindowedAttention {
         /// The largest weight of a row in band columns [lo, hi).
         @inline(__always)
         func windowMax(_ p: UnsafePointer<Float>, _ lo: Int32, _ hi: Int32) -> Float {
-            let l = SIMD8(repeating: lo), h = SIMD8(repeating: hi)
-            var m = Vec(repeating: -.infinity)
-            for j in stride(from: 0, to: bandSlots, by: 8) {
-                let s = VectorMath.load(p + j)
-                m.replace(with: s, where: window(j, l, h) .& (s .> m))
+            let l = SIMD8(repeating: lo), h = SIMD8(repeating: hi), none = Vec(repeating: -.infinity)
+            // Two running maxima, so that consecutive vectors do not wait on one another.
+            var m0 = none, m1 = none
+            var j = 0
+            while j + 16 <= bandSlots {
+                m0 = VectorMath.max(m0, none.replacing(with: VectorMath.load(p + j), where: window(j, l, h)))
+                m1 = VectorMath.max(m1, none.replacing(with: VectorMath.load(p + j + 8), where: window(j + 8, l, h)))
+                j += 16
             }
-            var m4 = m.lowHalf
-            m4.replace(with: m.highHalf, where: m.highHalf .> m4)
-            var m2 = m4.lowHalf
-            m2.replace(with: m4.highHalf, where: m4.highHalf .> m2)
-            return m2[1] > m2[0] ? m2[1] : m2[0]
+            if j < bandSlots { m0 = VectorMath.max(m0, none.replacing(with: VectorMath.load(p + j), where: window(j, l, h))) }
+            return VectorMath.max(m0, m1).max()
         }
 
         /// p ← exp(p − shift) in band columns [lo, hi), 0 elsewhere; returns the row sum.

@@ -31,6 +31,25 @@ import Tensor
         } op: { $0[0].softmax() }
     }
 
+    /// Softmax and attention shift each score row by its maximum, found four vectors at a time with vector and
+    /// scalar tails. A maximum (150) missed in any lane of any of those parts would show in attention's log-sum-exp:
+    /// exp saturates at e^88.7, so the shift must be right for the result to be.
+    @Test func rowMaximumIsFoundAnywhere() {
+        var random = SeededRandom(seed: 33)
+        for width in [1, 7, 8, 9, 31, 32, 33, 40, 63, 64, 65, 100] {
+            for position in Set([0, width / 3, width / 2, width - 1, (width / 32) * 32 - 1].filter { $0 >= 0 }) {
+                var row = random.tensor([1, width], -3, 3).scalars
+                row[position] = 150
+                let logSumExp = 150 + log(row.reduce(0.0) { $0 + exp(Double($1) - 150) })
+                let keys = Tensor(shape: [1, width, 1], scalars: row)
+                let (_, lse) = Attention.forward(q: Tensor(shape: [1, 1, 1], scalars: [1]), k: keys, v: keys, scale: 1)
+                #expect(abs(Double(lse.scalars[0]) - logSumExp) < 1e-4, "width \(width), maximum at \(position)")
+                let y = Softmax.forward(Tensor(shape: [1, width], scalars: row)).scalars
+                #expect(abs(Double(y[position]) - exp(150 - logSumExp)) < 1e-6, "width \(width), maximum at \(position)")
+            }
+        }
+    }
+
     /// The vector exp and tanh replace libm in softmax, GELU and SiLU: relative error of exp ≤ 3e-7 over the range
     /// softmax uses, absolute error of tanh ≤ 5e-7.
     @Test func vectorMathAccuracy() {
