@@ -41,7 +41,7 @@ enum RowKernels {
             a0 = VectorMath.max(a0, VectorMath.load(p + i))
             i += 8
         }
-        var m = VectorMath.max(VectorMath.max(a0, a1), VectorMath.max(a2, a3)).max()
+        var m = VectorMath.largestLane(VectorMath.max(VectorMath.max(a0, a1), VectorMath.max(a2, a3)))
         while i < n { m = Swift.max(m, p[i]); i += 1 }
         return m
     }

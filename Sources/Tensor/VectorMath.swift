@@ -58,6 +58,13 @@ public enum VectorMath {
         #endif
     }
 
+    /// The largest lane. `SIMD.max()` is a generic out-of-line call.
+    @inlinable @inline(__always)
+    public static func largestLane(_ v: Vec) -> Float {
+        let h = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+        return Swift.max(Swift.max(h[0], h[1]), Swift.max(h[2], h[3]))
+    }
+
     @inlinable @inline(__always)
     public static func load(_ pointer: UnsafePointer<Float>) -> Vec {
         UnsafeRawPointer(pointer).loadUnaligned(as: Vec.self)

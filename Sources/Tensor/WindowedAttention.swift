@@ -295,7 +295,7 @@ public enum WindowedAttention {
                 j += 16
             }
             if j < bandSlots { m0 = VectorMath.max(m0, none.replacing(with: VectorMath.load(p + j), where: window(j, l, h))) }
-            return VectorMath.max(m0, m1).max()
+            return VectorMath.largestLane(VectorMath.max(m0, m1))
         }
 
         /// p ← exp(p − shift) in band columns [lo, hi), 0 elsewhere; returns the row sum.
