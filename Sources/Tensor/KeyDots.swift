@@ -48,22 +48,7 @@ enum KeyDots {
         }
         if j + 2 <= count {
             let k0 = keys + j * d, k1 = k0 + d
-            var s00 = Vec(), s01 = Vec(), s10 = Vec(), s11 = Vec(), s20 = Vec(), s21 = Vec()
-            var t = 0
-            while t < vectorEnd {
-                let q0 = VectorMath.load(a0 + t), q1 = VectorMath.load(a1 + t), q2 = VectorMath.load(a2 + t)
-                var x = VectorMath.load(k0 + t)
-                s00.addProduct(q0, x); s10.addProduct(q1, x); s20.addProduct(q2, x)
-                x = VectorMath.load(k1 + t)
-                s01.addProduct(q0, x); s11.addProduct(q1, x); s21.addProduct(q2, x)
-                t += 8
-            }
-            var r = sums(s00, s01, s10, s11, s20, s21, Vec(), Vec())
-            while t < d {
-                r += Vec(a0[t], a0[t], a1[t], a1[t], a2[t], a2[t], 0, 0) * Vec(k0[t], k1[t], k0[t], k1[t], k0[t], k1[t], 0, 0)
-                t += 1
-            }
-            r *= scale
+            let r = pairDots(a0, a1, a2, (k0, k1, k0, k1, k0, k1), d: d, scale: scale)
             o0[j] = r[0]; o0[j + 1] = r[1]; o1[j] = r[2]; o1[j + 1] = r[3]; o2[j] = r[4]; o2[j + 1] = r[5]
             j += 2
         }
@@ -99,24 +84,36 @@ enum KeyDots {
         dots(a0, a1, a2, keys + 2 * d, count: width - 2, d: d, scale: scale, into: o0 + 2, o1 + 2, o2 + 2)
         // The edges: keys 0 and 1 of query 0, key 1 of query 1; key `width` of queries 1 and 2, key width + 1 of query 2.
         let k0 = keys, k1 = keys + d, kw = keys + width * d, kx = kw + d
+        let r = pairDots(a0, a1, a2, (k0, k1, k1, kw, kw, kx), d: d, scale: scale)
+        o0[0] = r[0]; o0[1] = r[1]; o1[1] = r[2]
+        o1[width] = r[3]; o2[width] = r[4]; o2[width + 1] = r[5]
+    }
+
+    /// Two dots per query, each query with its own pair of keys: lanes scale · (a0·k[0], a0·k[1], a1·k[2], a1·k[3],
+    /// a2·k[4], a2·k[5], 0, 0). A key passed twice is loaded once (the loads of one address merge once inlined).
+    @inlinable @inline(__always)
+    static func pairDots(
+        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+        _ k: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+              UnsafePointer<Float>, UnsafePointer<Float>),
+        d: Int, scale: Float
+    ) -> Vec {
         let vectorEnd = d & ~7
         var s0 = Vec(), s1 = Vec(), s2 = Vec(), s3 = Vec(), s4 = Vec(), s5 = Vec()
         var t = 0
         while t < vectorEnd {
             let q0 = VectorMath.load(a0 + t), q1 = VectorMath.load(a1 + t), q2 = VectorMath.load(a2 + t)
-            let x1 = VectorMath.load(k1 + t), xw = VectorMath.load(kw + t)
-            s0.addProduct(q0, VectorMath.load(k0 + t)); s1.addProduct(q0, x1); s2.addProduct(q1, x1)
-            s3.addProduct(q1, xw); s4.addProduct(q2, xw); s5.addProduct(q2, VectorMath.load(kx + t))
+            s0.addProduct(q0, VectorMath.load(k.0 + t)); s1.addProduct(q0, VectorMath.load(k.1 + t))
+            s2.addProduct(q1, VectorMath.load(k.2 + t)); s3.addProduct(q1, VectorMath.load(k.3 + t))
+            s4.addProduct(q2, VectorMath.load(k.4 + t)); s5.addProduct(q2, VectorMath.load(k.5 + t))
             t += 8
         }
         var r = sums(s0, s1, s2, s3, s4, s5, Vec(), Vec())
         while t < d {
-            r += Vec(a0[t], a0[t], a1[t], a1[t], a2[t], a2[t], 0, 0) * Vec(k0[t], k1[t], k1[t], kw[t], kw[t], kx[t], 0, 0)
+            r += Vec(a0[t], a0[t], a1[t], a1[t], a2[t], a2[t], 0, 0) * Vec(k.0[t], k.1[t], k.2[t], k.3[t], k.4[t], k.5[t], 0, 0)
             t += 1
         }
-        r *= scale
-        o0[0] = r[0]; o0[1] = r[1]; o1[1] = r[2]
-        o1[width] = r[3]; o2[width] = r[4]; o2[width + 1] = r[5]
+        return r * scale
     }
 
     @inlinable @inline(__always)

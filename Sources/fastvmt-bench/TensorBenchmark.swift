@@ -34,7 +34,7 @@ struct TensorBenchmark: ParsableCommand {
     /// Raw BLAS work (`body`, with OpenBLAS's own threads, for the reference columns) and the engine's (`engine`):
     /// the median seconds of each, over three rounds of a measurement of each in turn. Rounds, not calls in turn:
     /// OpenBLAS's threads spin for a while after each call and would take cores from the engine's workers; rounds
-    /// at all because raw OpenBLAS moves by 5–15 % from one measurement to the next on this machine.
+    /// at all because raw OpenBLAS moves by up to 30 % from one measurement to the next on this machine.
     private func rawBLAS(_ body: () -> Void, against engine: () -> Void) -> (raw: Double, engine: Double) {
         var raw: [Double] = [], ours: [Double] = []
         for _ in 0..<3 {
@@ -111,9 +111,9 @@ struct TensorBenchmark: ParsableCommand {
         for (heads, d) in [(12, 128), (12, 64)] {
             let q = random([heads, n, d], seed: 6), k = random([heads, n, d], seed: 7), v = random([heads, n, d], seed: 8)
             let scale = 1 / Float(d).squareRoot()
+            let dense = Timing.median(minimum: minimum) { _ = Attention.forward(q: q, k: k, v: v, scale: scale) }
             for size in [7, 21] {
                 let windows = KeyWindows.centred(gridHeight: gh, gridWidth: gw, size: size)
-                let dense = Timing.median(minimum: minimum) { _ = Attention.forward(q: q, k: k, v: v, scale: scale) }
                 let local = Timing.median(minimum: minimum) {
                     _ = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: scale)
                 }
