@@ -15,13 +15,15 @@ block becomes 96 channels: latents [96, 8, 16, 16], channel = ((c*2 + dt)*4 + dy
 Text: word ids -> token embedding + position embedding, zero-padded to MAX_WORDS (the empty prompt is all zeros).
 Training: rectified flow, x_s = (1-s)*x0 + s*noise, s = shifted sigmoid(N(0,1)) (shift 3, as the sampler's shift
 applies at inference: from step 10 100 on; before, unshifted, which left the high-noise steps, where the sampler spends
-most of its time, nearly untrained: half-noised clips were denoised well while sampling from noise diverged),
+most of its time, nearly untrained: half-noised clips were denoised well while sampling from noise diverged;
+from step 31 700 on, `--shift 7`, the presets' sampling shift, which puts half of the sampler's steps above s = 0.875),
 timestep = 1000*s. The transformer predicts
 the clean sample x0 (a token holds 2x2 positions x 96 channels = 384 numbers, more than the 128-wide model can carry;
 noise cannot be squeezed through that, clean images can: Li & He, "Back to Basics: Let Denoising Generative Models
 Denoise", 2025); the loss is on the velocity it implies, (x_s - x0_pred) / max(s, 0.05) vs noise - x0;
 10 % of captions dropped to the empty prompt (for classifier-free guidance); AdamW; EMA weights are exported.
 Training clips use seeds from 1_000_000 up; seeds below 1_000_000 are held out for evaluation.
+From step 32 800 on, `--bf16 --compile` (on 2 CPU cores 0.49 -> 0.28 s for a batch's forward and backward).
 """
 import argparse
 import json
@@ -49,7 +51,6 @@ CONFIG = dict(
 FIRST_TRAINING_SEED = 1_000_000
 STATE = {"step": 0}
 MIN_SIGMA = 0.05
-TRAIN_SHIFT = 3.0
 
 
 def vocabulary():
@@ -141,6 +142,9 @@ def main():
     parser.add_argument("--from-resource", action="store_true",
                         help="without a checkpoint, continue from the weights in Sources/BuiltInModel/Resources")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--bf16", action="store_true", help="bfloat16 autocast (weights, optimiser and EMA stay float32)")
+    parser.add_argument("--compile", action="store_true", help="torch.compile the transformer (about a minute to start)")
+    parser.add_argument("--shift", type=float, default=3.0, help="shift of the training noise levels (see above)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
@@ -180,6 +184,7 @@ def main():
         return
     torch.manual_seed(1234 + step)
     model.to(device).train(); text.to(device).train(); ema_model.to(device)
+    forward = torch.compile(model) if args.compile else model
     stream = WorldStream(generator_seed)
     started, losses = time.time(), []
     while step < args.steps:
@@ -189,10 +194,11 @@ def main():
         x0 = encode_video(torch.stack([f for _, f in clips])).to(device)
         noise = torch.randn_like(x0)
         t = torch.sigmoid(torch.randn(args.batch, device=device))
-        sigma = TRAIN_SHIFT * t / (1 + (TRAIN_SHIFT - 1) * t)
+        sigma = args.shift * t / (1 + (args.shift - 1) * t)
         s = sigma.view(-1, 1, 1, 1, 1)
         xt = (1 - s) * x0 + s * noise
-        predicted_x0 = model(xt, sigma * 1000, text(captions).to(device)).sample
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.bf16):
+            predicted_x0 = forward(xt, sigma * 1000, text(captions).to(device)).sample.float()
         velocity = (xt - predicted_x0) / s.clamp(min=MIN_SIGMA)
         loss = F.mse_loss(velocity, noise - x0)
         lr = args.lr * min(1, (step + 1) / args.warmup) * (0.5 * (1 + math.cos(math.pi * step / args.steps)) * 0.9 + 0.1)
