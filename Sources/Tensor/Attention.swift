@@ -150,18 +150,7 @@ public enum Attention {
     /// s ← exp(s − shift) in place; returns the row sum.
     @inlinable @inline(__always)
     static func exponentiate(_ s: UnsafeMutablePointer<Float>, _ n: Int, subtracting shift: Float) -> Float {
-        let sv = Vec(repeating: shift)
-        var acc = Vec()
-        var j = 0
-        while j + 8 <= n {
-            let e = VectorMath.exp(VectorMath.load(s + j) - sv)
-            VectorMath.store(e, s + j)
-            acc += e
-            j += 8
-        }
-        var total = acc.sum()
-        while j < n { s[j] = VectorMath.exp(s[j] - shift); total += s[j]; j += 1 }
-        return total
+        RowKernels.exp(s, s, n, subtracting: shift)
     }
 
     @inlinable @inline(__always)

@@ -59,27 +59,10 @@ public enum Elementwise {
         out.withUnsafeMutableBufferPointer { po in
             let z = po.baseAddress!
             Parallel.chunks(rows, minimumWork: 1 << 16, workPerItem: inner) { range in
-                var index = [Int](repeating: 0, count: outer.count)
-                var remainder = range.lowerBound
-                for axis in stride(from: outer.count - 1, through: 0, by: -1) {
-                    index[axis] = remainder % outer[axis]
-                    remainder /= outer[axis]
-                }
-                var aOffset = zip(index, aStrides).reduce(0) { $0 + $1.0 * $1.1 }
-                var bOffset = zip(index, bStrides).reduce(0) { $0 + $1.0 * $1.1 }
+                var walk = RowWalk(outer: outer, stridesA: aStrides, stridesB: bStrides, row: range.lowerBound)
                 for r in range {
-                    row(aBase + aOffset, aInner, bBase + bOffset, bInner, z + r * inner, inner, K.self)
-                    var axis = outer.count - 1
-                    while axis >= 0 {
-                        index[axis] += 1
-                        aOffset += aStrides[axis]
-                        bOffset += bStrides[axis]
-                        if index[axis] < outer[axis] { break }
-                        aOffset -= aStrides[axis] * outer[axis]
-                        bOffset -= bStrides[axis] * outer[axis]
-                        index[axis] = 0
-                        axis -= 1
-                    }
+                    row(aBase + walk.a, aInner, bBase + walk.b, bInner, z + r * inner, inner, K.self)
+                    walk.next()
                 }
             }
         }

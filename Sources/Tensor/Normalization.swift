@@ -2,43 +2,80 @@
 public enum Normalization {
     /// Returns y and what the backward needs: x̂ [rows, D] and 1/σ [rows].
     public static func layerNorm(_ x: Tensor, epsilon: Float, weight: Tensor?, bias: Tensor?) -> (Tensor, normalized: Tensor, inverseStd: Tensor) {
-        let width = x.shape.last ?? 1, rows = x.count / max(width, 1)
-        var y = Tensor(uninitializedShape: x.shape), xhat = Tensor(uninitializedShape: x.shape)
-        var inverseStd = Tensor(uninitializedShape: [rows])
-        let w = weight?.contiguous(), b = bias?.contiguous()
-        x.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
-                xhat.withUnsafeMutableBufferPointer { ph in
-                    inverseStd.withUnsafeMutableBufferPointer { ps in
-                        let src = px.baseAddress!, dst = py.baseAddress!, nrm = ph.baseAddress!, inv = ps.baseAddress!
-                        let pw = w.map { $0.storage.pointer + $0.offset }, pb = b.map { $0.storage.pointer + $0.offset }
-                        RowKernels.forRows(rows, width: width) { range in
-                            for r in range {
-                                let row = src + r * width, h = nrm + r * width, out = dst + r * width
-                                let mean = RowKernels.sum(row, width) / Float(width)
-                                let variance = centered(row, mean: mean, into: h, width)
-                                let rstd = 1 / (variance / Float(width) + epsilon).squareRoot()
-                                inv[r] = rstd
-                                scaled(h, by: rstd, weight: pw, bias: pb, normalized: h, out: out, width)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return (y, xhat, inverseStd)
+        let (y, xhat, inverse) = normalize(x, epsilon: epsilon, weight: weight, bias: bias, centred: true)
+        return (y, xhat, inverse)
     }
 
     /// dx (and, when asked, dweight and dbias) of LayerNorm.
     public static func layerNormBackward(
         upstream: Tensor, normalized: Tensor, inverseStd: Tensor, weight: Tensor?, needWeight: Bool, needBias: Bool
     ) -> (dx: Tensor, dweight: Tensor?, dbias: Tensor?) {
+        let g = upstream.contiguous()
+        let dx = inputGradient(g, normalized: normalized, inverse: inverseStd, weight: weight, centred: true)
+        let width = normalized.shape.last ?? 1, rows = normalized.count / max(width, 1)
+        let flatG = g.reshaped([rows, width])
+        let dweight = needWeight ? Reduction.sum(Elementwise.multiply(flatG, normalized.reshaped([rows, width])), axes: [0]) : nil
+        let dbias = needBias ? Reduction.sum(flatG, axes: [0]) : nil
+        return (dx, dweight, dbias)
+    }
+
+    /// y = x / √(mean(x²) + ε) · weight; returns y, x̂ = x / rms and 1/rms [rows].
+    public static func rmsNorm(_ x: Tensor, epsilon: Float, weight: Tensor?) -> (Tensor, normalized: Tensor, inverseRMS: Tensor) {
+        let (y, xhat, inverse) = normalize(x, epsilon: epsilon, weight: weight, bias: nil, centred: false)
+        return (y, xhat, inverse)
+    }
+
+    /// y = x̂ · weight + bias with x̂ = (x − mean) / √(var + ε) (`centred`, LayerNorm) or x / √(mean(x²) + ε) (RMSNorm);
+    /// returns y, x̂ and the inverse scale [rows].
+    static func normalize(_ x: Tensor, epsilon: Float, weight: Tensor?, bias: Tensor?, centred: Bool) -> (Tensor, Tensor, Tensor) {
+        let width = x.shape.last ?? 1, rows = x.count / max(width, 1)
+        var y = Tensor(uninitializedShape: x.shape), xhat = Tensor(uninitializedShape: x.shape)
+        var inverse = Tensor(uninitializedShape: [rows])
+        let w = weight?.contiguous(), b = bias?.contiguous()
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                xhat.withUnsafeMutableBufferPointer { ph in
+                    inverse.withUnsafeMutableBufferPointer { ps in
+                        let src = px.baseAddress!, dst = py.baseAddress!, nrm = ph.baseAddress!, inv = ps.baseAddress!
+                        let pw = w.map { $0.storage.pointer + $0.offset }, pb = b.map { $0.storage.pointer + $0.offset }
+                        RowKernels.forRows(rows, width: width) { range in
+                            for r in range {
+                                let row = src + r * width, h = nrm + r * width, out = dst + r * width
+                                // Σ (x − mean)², with x − mean written to h, or Σ x².
+                                let squares = centred ? centered(row, mean: RowKernels.sum(row, width) / Float(width), into: h, width)
+                                    : RowKernels.dot(row, row, width)
+                                let scale = 1 / (squares / Float(width) + epsilon).squareRoot()
+                                inv[r] = scale
+                                scaled(centred ? UnsafePointer(h) : row, by: scale, weight: pw, bias: pb, normalized: h, out: out, width)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (y, xhat, inverse)
+    }
+
+    public static func rmsNormBackward(
+        upstream: Tensor, normalized: Tensor, inverseRMS: Tensor, weight: Tensor?, needWeight: Bool
+    ) -> (dx: Tensor, dweight: Tensor?) {
+        let g = upstream.contiguous()
+        let dx = inputGradient(g, normalized: normalized, inverse: inverseRMS, weight: weight, centred: false)
+        let width = normalized.shape.last ?? 1, rows = normalized.count / max(width, 1)
+        let dweight = needWeight
+            ? Reduction.sum(Elementwise.multiply(g.reshaped([rows, width]), normalized.reshaped([rows, width])), axes: [0]) : nil
+        return (dx, dweight)
+    }
+
+    /// dx of a norm from its normalised rows h and their inverse scale: with ĝ = g · weight, dx = inverse · (ĝ − mean(ĝ)
+    /// − h · mean(ĝ · h)) for LayerNorm (`centred`), the same without the mean(ĝ) term for RMSNorm.
+    static func inputGradient(_ g: Tensor, normalized: Tensor, inverse: Tensor, weight: Tensor?, centred: Bool) -> Tensor {
         let width = normalized.shape.last ?? 1, rows = normalized.count / max(width, 1)
         var dx = Tensor(uninitializedShape: normalized.shape)
-        let g = upstream.contiguous(), w = weight?.contiguous()
+        let w = weight?.contiguous()
         g.withUnsafeBufferPointer { pg in
             normalized.withUnsafeBufferPointer { ph in
-                inverseStd.withUnsafeBufferPointer { ps in
+                inverse.withUnsafeBufferPointer { ps in
                     dx.withUnsafeMutableBufferPointer { pd in
                         let up = pg.baseAddress!, nrm = ph.baseAddress!, inv = ps.baseAddress!, out = pd.baseAddress!
                         let pw = w.map { $0.storage.pointer + $0.offset }
@@ -51,7 +88,7 @@ public enum Normalization {
                                     sumG += gi
                                     sumGH += gi * h[i]
                                 }
-                                let meanG = sumG / Float(width), meanGH = sumGH / Float(width)
+                                let meanG = centred ? sumG / Float(width) : 0, meanGH = sumGH / Float(width)
                                 for i in 0..<width {
                                     o[i] = inv[r] * (gr[i] * (pw?[i] ?? 1) - meanG - h[i] * meanGH)
                                 }
@@ -61,68 +98,7 @@ public enum Normalization {
                 }
             }
         }
-        let flatG = g.reshaped([rows, width])
-        let dweight = needWeight ? Reduction.sum(Elementwise.multiply(flatG, normalized.reshaped([rows, width])), axes: [0]) : nil
-        let dbias = needBias ? Reduction.sum(flatG, axes: [0]) : nil
-        return (dx, dweight, dbias)
-    }
-
-    /// y = x / √(mean(x²) + ε) · weight; returns y, x̂ = x / rms and 1/rms [rows].
-    public static func rmsNorm(_ x: Tensor, epsilon: Float, weight: Tensor?) -> (Tensor, normalized: Tensor, inverseRMS: Tensor) {
-        let width = x.shape.last ?? 1, rows = x.count / max(width, 1)
-        var y = Tensor(uninitializedShape: x.shape), xhat = Tensor(uninitializedShape: x.shape)
-        var inverseRMS = Tensor(uninitializedShape: [rows])
-        let w = weight?.contiguous()
-        x.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
-                xhat.withUnsafeMutableBufferPointer { ph in
-                    inverseRMS.withUnsafeMutableBufferPointer { ps in
-                        let src = px.baseAddress!, dst = py.baseAddress!, nrm = ph.baseAddress!, inv = ps.baseAddress!
-                        let pw = w.map { $0.storage.pointer + $0.offset }
-                        RowKernels.forRows(rows, width: width) { range in
-                            for r in range {
-                                let row = src + r * width, h = nrm + r * width, out = dst + r * width
-                                let meanSquare = RowKernels.dot(row, row, width) / Float(width)
-                                let scale = 1 / (meanSquare + epsilon).squareRoot()
-                                inv[r] = scale
-                                scaled(row, by: scale, weight: pw, bias: nil, normalized: h, out: out, width)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return (y, xhat, inverseRMS)
-    }
-
-    public static func rmsNormBackward(
-        upstream: Tensor, normalized: Tensor, inverseRMS: Tensor, weight: Tensor?, needWeight: Bool
-    ) -> (dx: Tensor, dweight: Tensor?) {
-        let width = normalized.shape.last ?? 1, rows = normalized.count / max(width, 1)
-        var dx = Tensor(uninitializedShape: normalized.shape)
-        let g = upstream.contiguous(), w = weight?.contiguous()
-        g.withUnsafeBufferPointer { pg in
-            normalized.withUnsafeBufferPointer { ph in
-                inverseRMS.withUnsafeBufferPointer { ps in
-                    dx.withUnsafeMutableBufferPointer { pd in
-                        let up = pg.baseAddress!, nrm = ph.baseAddress!, inv = ps.baseAddress!, out = pd.baseAddress!
-                        let pw = w.map { $0.storage.pointer + $0.offset }
-                        RowKernels.forRows(rows, width: width) { range in
-                            for r in range {
-                                let gr = up + r * width, h = nrm + r * width, o = out + r * width
-                                var sumGH: Float = 0
-                                for i in 0..<width { sumGH += gr[i] * (pw?[i] ?? 1) * h[i] }
-                                let meanGH = sumGH / Float(width)
-                                for i in 0..<width { o[i] = inv[r] * (gr[i] * (pw?[i] ?? 1) - h[i] * meanGH) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let dweight = needWeight
-            ? Reduction.sum(Elementwise.multiply(g.reshaped([rows, width]), normalized.reshaped([rows, width])), axes: [0]) : nil
-        return (dx, dweight)
+        return dx
     }
 
     /// h ← x − mean; returns Σ h².

@@ -44,9 +44,9 @@ public enum Reduction {
             out.withUnsafeMutableBufferPointer { po in
                 let src = px.baseAddress!, dst = po.baseAddress!
                 let rows = px.count / max(inner, 1)
-                var index = [Int](repeating: 0, count: max(shape.count - 1, 0))
-                var offset = 0
+                var walk = RowWalk(outer: Array(shape.dropLast()), stridesA: Array(mapped.dropLast()), row: 0)
                 for r in 0..<rows {
+                    let offset = walk.a
                     let row = src + r * inner
                     if innerStride == 0 {
                         var acc = Vec()
@@ -58,15 +58,7 @@ public enum Reduction {
                     } else {
                         for i in 0..<inner { dst[offset + i * innerStride] += row[i] }
                     }
-                    var axis = index.count - 1
-                    while axis >= 0 {
-                        index[axis] += 1
-                        offset += mapped[axis]
-                        if index[axis] < shape[axis] { break }
-                        offset -= mapped[axis] * shape[axis]
-                        index[axis] = 0
-                        axis -= 1
-                    }
+                    walk.next()
                 }
             }
         }

@@ -46,6 +46,23 @@ enum RowKernels {
         return m
     }
 
+    /// output ← exp(input − shift) (in place allowed); returns the row sum.
+    @inlinable @inline(__always)
+    static func exp(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ n: Int, subtracting shift: Float) -> Float {
+        let sv = Vec(repeating: shift)
+        var acc = Vec()
+        var i = 0
+        while i + 8 <= n {
+            let e = VectorMath.exp(VectorMath.load(input + i) - sv)
+            VectorMath.store(e, output + i)
+            acc += e
+            i += 8
+        }
+        var total = acc.sum()
+        while i < n { let e = VectorMath.exp(input[i] - shift); output[i] = e; total += e; i += 1 }
+        return total
+    }
+
     /// Calls `body(rowRange)` over the rows of a [rows, width] layout, split across workers.
     @inlinable
     static func forRows(_ rows: Int, width: Int, _ body: (Range<Int>) -> Void) {

@@ -17,20 +17,9 @@ public enum Softmax {
     /// One row, in place allowed (`input == output`).
     @inlinable @inline(__always)
     public static func row(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ n: Int) {
-        let m = RowKernels.max(input, n)
-        let mv = Vec(repeating: m)
-        var acc = Vec()
-        var i = 0
-        while i + 8 <= n {
-            let e = VectorMath.exp(VectorMath.load(input + i) - mv)
-            VectorMath.store(e, output + i)
-            acc += e
-            i += 8
-        }
-        var total = acc.sum()
-        while i < n { let e = VectorMath.exp(input[i] - m); output[i] = e; total += e; i += 1 }
+        let total = RowKernels.exp(input, output, n, subtracting: RowKernels.max(input, n))
         let inv = Vec(repeating: 1 / total)
-        i = 0
+        var i = 0
         while i + 8 <= n { VectorMath.store(VectorMath.load(output + i) * inv, output + i); i += 8 }
         while i < n { output[i] /= total; i += 1 }
     }

@@ -12,35 +12,21 @@ enum StridedCopy {
         let base = source.storage.pointer + source.offset
         // Rows are independent; large copies split them across the workers.
         Parallel.chunks(outerCount, minimumWork: 1 << 15, workPerItem: inner) { rows in
-            var index = [Int](repeating: 0, count: outerShape.count)
-            var remainder = rows.lowerBound
-            for axis in stride(from: outerShape.count - 1, through: 0, by: -1) {
-                index[axis] = remainder % outerShape[axis]
-                remainder /= outerShape[axis]
-            }
-            var sourceOffset = zip(index, outerStrides).reduce(0) { $0 + $1.0 * $1.1 }
+            var walk = RowWalk(outer: outerShape, stridesA: outerStrides, row: rows.lowerBound)
             for row in rows {
                 let out = destination + row * inner
-                let src = base + sourceOffset
+                let src = base + walk.a
                 if innerStride == 1 {
                     out.update(from: src, count: inner)
                 } else {
                     for i in 0..<inner { out[i] = src[i * innerStride] }
                 }
-                var axis = outerShape.count - 1
-                while axis >= 0 {
-                    index[axis] += 1
-                    sourceOffset += outerStrides[axis]
-                    if index[axis] < outerShape[axis] { break }
-                    sourceOffset -= outerStrides[axis] * outerShape[axis]
-                    index[axis] = 0
-                    axis -= 1
-                }
+                walk.next()
             }
         }
     }
 
-    /// Drops size-1 axes and merges neighbours that are contiguous with each other, so the odometer above has as
+    /// Drops size-1 axes and merges neighbours that are contiguous with each other, so the row walk has as
     /// few axes as possible and the inner loop is as long as possible.
     static func collapse(shape: [Int], strides: [Int]) -> ([Int], [Int]) {
         var outShape: [Int] = [], outStrides: [Int] = []
