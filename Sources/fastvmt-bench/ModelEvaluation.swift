@@ -74,12 +74,16 @@ struct ModelEvaluation: ParsableCommand {
         print("\(count) held-out clips from seed \(firstSeed) (one moving object; prompt: another random object and background)\n")
         print("| run | colour right | shape right | object found | mean path error px (fraction of width) | seconds per clip |")
         print("|---|---|---|---|---|---|")
+        let medians = outcomes.map { $0.seconds.sorted()[$0.seconds.count / 2] }
         for (index, variant) in variants.enumerated() {
             let o = outcomes[index]
             let path = o.pathErrors.isEmpty ? 0 : o.pathErrors.reduce(0, +) / Double(o.pathErrors.count)
-            let seconds = o.seconds.sorted()[o.seconds.count / 2]
+            let seconds = medians[index]
             print("| \(variant.0) | \(percent(o.colour, o.clips)) | \(percent(o.shape, o.clips)) | \(percent(o.found, o.clips)) | "
                 + "\(String(format: "%.1f", path)) (\(String(format: "%.1f", 100 * path / 64)) %) | \(String(format: "%.2f", seconds)) |")
+        }
+        for index in 1..<presets.count {
+            print("\n\(variants[index].0) / \(variants[0].0) time per clip: \(String(format: "%.2f", medians[index] / medians[0]))×")
         }
         if let contactSheet, !sheetRows.isEmpty { try writeSheet(sheetRows, frames: 16, size: 64, to: contactSheet) }
     }
