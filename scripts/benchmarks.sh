@@ -25,7 +25,7 @@ arguments() {
         transfer) echo "transfer --json $plots/transfer.json" ;;
         sweep) echo "sweep --plot $plots/sweep.png --json $plots/sweep.json" ;;
         scaling) echo "scaling --plot-tokens $plots/scaling-tokens.png --plot-frames $plots/scaling-frames.png --json $plots/scaling.json" ;;
-        evaluate) echo "evaluate --count 10 --contact-sheet $plots/contact-sheet.png" ;;
+        evaluate) echo "evaluate --count 20 --contact-sheet $plots/contact-sheet.png" ;;
         long-input) echo "(scripts/bench_long_input.sh)" ;;
         *) echo "unknown section $1 (sections: ${all[*]})" >&2; return 1 ;;
     esac

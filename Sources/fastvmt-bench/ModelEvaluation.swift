@@ -90,8 +90,14 @@ struct ModelEvaluation: ParsableCommand {
 
     private func percent(_ n: Int, _ of: Int) -> String { of == 0 ? "–" : "\(n)/\(of) (\(100 * n / of) %)" }
 
+    /// The most frequent item; of equally frequent ones, the one seen first (a dictionary's order changes from run
+    /// to run, which made ties, and so the figures, differ between runs of the same clips).
     private func mostCommon<T: Hashable>(_ items: [T]) -> T? {
-        Dictionary(items.map { ($0, 1) }, uniquingKeysWith: +).max { $0.value < $1.value }?.key
+        let counts = Dictionary(items.map { ($0, 1) }, uniquingKeysWith: +)
+        return items.reduce(nil as T?) { best, item in
+            guard let best else { return item }
+            return counts[item]! > counts[best]! ? item : best
+        }
     }
 
     /// Rows of 8 frames (every other one), each clip's source above its result, written as a PNG through FFmpeg.
