@@ -2,27 +2,20 @@
 public enum Normalization {
     /// Returns y and what the backward needs: x̂ [rows, D] and 1/σ [rows].
     public static func layerNorm(_ x: Tensor, epsilon: Float, weight: Tensor?, bias: Tensor?) -> (Tensor, normalized: Tensor, inverseStd: Tensor) {
-        let (y, xhat, inverse) = normalize(x, epsilon: epsilon, weight: weight, bias: bias, centred: true)
-        return (y, xhat, inverse)
+        normalize(x, epsilon: epsilon, weight: weight, bias: bias, centred: true)
     }
 
     /// dx (and, when asked, dweight and dbias) of LayerNorm.
     public static func layerNormBackward(
         upstream: Tensor, normalized: Tensor, inverseStd: Tensor, weight: Tensor?, needWeight: Bool, needBias: Bool
     ) -> (dx: Tensor, dweight: Tensor?, dbias: Tensor?) {
-        let g = upstream.contiguous()
-        let dx = inputGradient(g, normalized: normalized, inverse: inverseStd, weight: weight, centred: true)
-        let width = normalized.shape.last ?? 1, rows = normalized.count / max(width, 1)
-        let flatG = g.reshaped([rows, width])
-        let dweight = needWeight ? Reduction.sum(Elementwise.multiply(flatG, normalized.reshaped([rows, width])), axes: [0]) : nil
-        let dbias = needBias ? Reduction.sum(flatG, axes: [0]) : nil
-        return (dx, dweight, dbias)
+        backward(upstream: upstream, normalized: normalized, inverse: inverseStd, weight: weight,
+                 needWeight: needWeight, needBias: needBias, centred: true)
     }
 
     /// y = x / √(mean(x²) + ε) · weight; returns y, x̂ = x / rms and 1/rms [rows].
     public static func rmsNorm(_ x: Tensor, epsilon: Float, weight: Tensor?) -> (Tensor, normalized: Tensor, inverseRMS: Tensor) {
-        let (y, xhat, inverse) = normalize(x, epsilon: epsilon, weight: weight, bias: nil, centred: false)
-        return (y, xhat, inverse)
+        normalize(x, epsilon: epsilon, weight: weight, bias: nil, centred: false)
     }
 
     /// y = x̂ · weight + bias with x̂ = (x − mean) / √(var + ε) (`centred`, LayerNorm) or x / √(mean(x²) + ε) (RMSNorm);
@@ -59,20 +52,20 @@ public enum Normalization {
     public static func rmsNormBackward(
         upstream: Tensor, normalized: Tensor, inverseRMS: Tensor, weight: Tensor?, needWeight: Bool
     ) -> (dx: Tensor, dweight: Tensor?) {
-        let g = upstream.contiguous()
-        let dx = inputGradient(g, normalized: normalized, inverse: inverseRMS, weight: weight, centred: false)
-        let width = normalized.shape.last ?? 1, rows = normalized.count / max(width, 1)
-        let dweight = needWeight
-            ? Reduction.sum(Elementwise.multiply(g.reshaped([rows, width]), normalized.reshaped([rows, width])), axes: [0]) : nil
+        let (dx, dweight, _) = backward(upstream: upstream, normalized: normalized, inverse: inverseRMS, weight: weight,
+                                        needWeight: needWeight, needBias: false, centred: false)
         return (dx, dweight)
     }
 
-    /// dx of a norm from its normalised rows h and their inverse scale: with ĝ = g · weight, dx = inverse · (ĝ − mean(ĝ)
-    /// − h · mean(ĝ · h)) for LayerNorm (`centred`), the same without the mean(ĝ) term for RMSNorm.
-    static func inputGradient(_ g: Tensor, normalized: Tensor, inverse: Tensor, weight: Tensor?, centred: Bool) -> Tensor {
+    /// Gradients of a norm from its normalised rows h and their inverse scale: with ĝ = g · weight, dx = inverse ·
+    /// (ĝ − mean(ĝ) − h · mean(ĝ · h)) for LayerNorm (`centred`), the same without the mean(ĝ) term for RMSNorm;
+    /// dweight = Σ_rows g · h, dbias = Σ_rows g.
+    static func backward(
+        upstream: Tensor, normalized: Tensor, inverse: Tensor, weight: Tensor?, needWeight: Bool, needBias: Bool, centred: Bool
+    ) -> (dx: Tensor, dweight: Tensor?, dbias: Tensor?) {
         let width = normalized.shape.last ?? 1, rows = normalized.count / max(width, 1)
         var dx = Tensor(uninitializedShape: normalized.shape)
-        let w = weight?.contiguous()
+        let g = upstream.contiguous(), w = weight?.contiguous()
         g.withUnsafeBufferPointer { pg in
             normalized.withUnsafeBufferPointer { ph in
                 inverse.withUnsafeBufferPointer { ps in
@@ -98,7 +91,10 @@ public enum Normalization {
                 }
             }
         }
-        return dx
+        let flatG = g.reshaped([rows, width])
+        let dweight = needWeight ? Reduction.sum(Elementwise.multiply(flatG, normalized.reshaped([rows, width])), axes: [0]) : nil
+        let dbias = needBias ? Reduction.sum(flatG, axes: [0]) : nil
+        return (dx, dweight, dbias)
     }
 
     /// h ← x − mean; returns Σ h².

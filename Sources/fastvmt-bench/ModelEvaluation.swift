@@ -78,9 +78,8 @@ struct ModelEvaluation: ParsableCommand {
         for (index, variant) in variants.enumerated() {
             let o = outcomes[index]
             let path = o.pathErrors.isEmpty ? 0 : o.pathErrors.reduce(0, +) / Double(o.pathErrors.count)
-            let seconds = medians[index]
             print("| \(variant.0) | \(percent(o.colour, o.clips)) | \(percent(o.shape, o.clips)) | \(percent(o.found, o.clips)) | "
-                + "\(String(format: "%.1f", path)) (\(String(format: "%.1f", 100 * path / 64)) %) | \(String(format: "%.2f", seconds)) |")
+                + "\(String(format: "%.1f", path)) (\(String(format: "%.1f", 100 * path / 64)) %) | \(String(format: "%.2f", medians[index])) |")
         }
         for index in 1..<presets.count {
             print("\n\(variants[index].0) / \(variants[0].0) time per clip: \(String(format: "%.2f", medians[index] / medians[0]))×")
