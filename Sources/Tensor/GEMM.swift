@@ -1,13 +1,37 @@
 import CBLAS
+import Foundation
 
-/// Row-major SGEMM through OpenBLAS, threaded by `Parallel`.
+/// Row-major SGEMM through OpenBLAS (or the engine's own `PackedGEMM`, see `kernel`), threaded by `Parallel`.
 ///
 /// OpenBLAS is set to one thread once, at first use: the engine's kernels already run on every core through
 /// `Parallel`, and a second thread pool inside BLAS would oversubscribe the cores whenever a kernel calls GEMM from
 /// a worker. Large products are split by rows (or columns) of C into one single-threaded call per worker.
 public enum GEMM {
+    public enum Kernel: String, Sendable {
+        case openBLAS = "openblas", packed
+    }
+
+    /// OpenBLAS, unless it runs one of its pre-AVX kernel sets: this build needs AVX2 and FMA, so on a processor
+    /// that runs it such a set means OpenBLAS did not recognise the processor, and `PackedGEMM` is faster.
+    /// `FASTVMT_GEMM=openblas|packed` chooses one explicitly (benchmarks compare the two on one machine).
+    public static let kernel: Kernel = {
+        if let text = ProcessInfo.processInfo.environment["FASTVMT_GEMM"], let chosen = Kernel(rawValue: text) { return chosen }
+        #if arch(x86_64)
+        let fallbacks: Set = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "banias", "katmai", "coppermine", "northwood"]
+        return fallbacks.contains(openBLASCore.lowercased()) ? .packed : .openBLAS
+        #else
+        return .openBLAS
+        #endif
+    }()
+
+    /// The kernel set OpenBLAS chose for this processor ("Haswell", "SkylakeX", "Prescott", …).
+    public static var openBLASCore: String { String(cString: openblas_get_corename()) }
+
     @usableFromInline
     static let singleThreaded: Void = { openblas_set_num_threads(1) }()
+
+    @usableFromInline
+    static let usePacked = kernel == .packed
 
     /// Products smaller than this many multiply-adds run as one call: splitting costs more than it saves.
     public static let parallelThreshold = 1 << 20
@@ -45,6 +69,11 @@ public enum GEMM {
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
         _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
     ) {
+        if usePacked {
+            PackedGEMM.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                                beta: beta, c: c, ldc: ldc)
+            return
+        }
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
