@@ -5,14 +5,14 @@
 #   scripts/benchmarks.sh                         # every section (a long run: stop other work on the machine first)
 #   scripts/benchmarks.sh transfer sweep scaling  # only these; the other sections of BENCHMARKS.md stay as they are
 #
-# Sections: io tensor dit dit-memory motion transfer sweep scaling long-input evaluate.
+# Sections: io tensor gemm-kernels dit dit-memory motion transfer sweep scaling long-input evaluate.
 # Environment: SCRATCH (SwiftPM scratch path, default .build), OUT (file to write, default BENCHMARKS.md),
 # PLOTS (folder for the PNG and JSON files, default docs/benchmarks, where BENCHMARKS.md links them), QUICK=1 (pass
 # --quick where a section has it: a check that the script works, not figures to publish).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(io tensor dit dit-memory motion transfer sweep scaling long-input evaluate)
+all=(io tensor gemm-kernels dit dit-memory motion transfer sweep scaling long-input evaluate)
 template=docs/benchmarks/BENCHMARKS.template.md
 scratch=${SCRATCH:-.build}
 out=${OUT:-BENCHMARKS.md}
@@ -27,6 +27,7 @@ arguments() {
         scaling) echo "scaling --plot-tokens $plots/scaling-tokens.png --plot-frames $plots/scaling-frames.png --json $plots/scaling.json" ;;
         evaluate) echo "evaluate --count 20 --contact-sheet $plots/contact-sheet.png" ;;
         long-input) echo "(scripts/bench_long_input.sh)" ;;
+        gemm-kernels) echo "(scripts/bench_gemm_kernels.sh)" ;;
         *) echo "unknown section $1 (sections: ${all[*]})" >&2; return 1 ;;
     esac
 }
@@ -57,8 +58,9 @@ trap 'rm -f "$generated"' EXIT
 for s in "${sections[@]}"; do
     read -ra args <<<"$(arguments "$s")"
     case $s in tensor | transfer | sweep | scaling) extra=("${quick[@]}") ;; *) extra=() ;; esac
-    # long-input measures the fastvmt-ff binary from outside, with its own script.
-    if [ "$s" = long-input ]; then command=scripts/bench_long_input.sh; run=(scripts/bench_long_input.sh)
+    # long-input measures the fastvmt-ff binary from outside, gemm-kernels runs the bench under several
+    # environments: each has a script of its own.
+    if [ "$s" = long-input ] || [ "$s" = gemm-kernels ]; then command=scripts/bench_${s//-/_}.sh; run=("$command")
     else command="swift build -c release && .build/release/fastvmt-bench ${args[*]}"; run=("$bench" "${args[@]}" "${extra[@]}"); fi
     echo "== $s: ${run[*]}" >&2
     {

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Dense and windowed attention under each GEMM the engine can run on: its own PackedGEMM, OpenBLAS with the kernel
+# set it chose for this processor, and OpenBLAS forced to its AVX2 (Haswell) and AVX-512 (SkylakeX) sets. The
+# windowed kernel needs no GEMM; the dense one multiplies its tiles through GEMM, so the windowed/dense ratio depends
+# on which runs. OPENBLAS_CORETYPE is set here, in this benchmark's own commands only (never in tests or CI).
+# Prints markdown for BENCHMARKS.md. Usage: scripts/bench_gemm_kernels.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product fastvmt-bench >&2
+bench=.build/release/fastvmt-bench
+run() {  # title, then the environment assignments
+    local title=$1; shift
+    echo "#### $title: \`env $* fastvmt-bench tensor --only attention --only windowed\`"
+    echo
+    env "$@" "$bench" tensor --only attention --only windowed | sed -e 's/^### \(.*\)/**\1**/' -e 's/^workers:.*OpenBLAS kernels: /OpenBLAS kernels: /'
+    echo
+}
+run "PackedGEMM (the engine's own)" FASTVMT_GEMM=packed
+run "OpenBLAS, its own choice of kernels" FASTVMT_GEMM=openblas
+run "OpenBLAS, AVX2 kernels" FASTVMT_GEMM=openblas OPENBLAS_CORETYPE=Haswell
+run "OpenBLAS, AVX-512 kernels" FASTVMT_GEMM=openblas OPENBLAS_CORETYPE=SkylakeX
