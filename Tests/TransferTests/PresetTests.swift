@@ -25,6 +25,8 @@ final class PresetTests: XCTestCase {
         XCTAssertEqual(Preset.ditflow.windowLossWeight, 0)
         XCTAssertEqual(Preset.fast.block(ofLayers: 30), 14)
         XCTAssertEqual(Preset.ditflow.block(ofLayers: 42), 20)
+        XCTAssertEqual(Preset.fast.block(ofLayers: 6), 3)
+        XCTAssertEqual(Preset.ditflow.block(ofLayers: 6), 3)
         XCTAssertEqual(Preset.fast.learningRate(iteration: 0), 0.003)
         XCTAssertEqual(Preset.fast.learningRate(iteration: 5), 0.0025, accuracy: 1e-7)
     }
