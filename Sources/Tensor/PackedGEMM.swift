@@ -3,8 +3,8 @@
 /// Debian ships it, does so on Emerald Rapids, where this kernel measured about 3× its speed. `GEMM` decides which
 /// of the two runs.
 ///
-/// The classic layout (Goto & van de Geijn): op(B) is packed in panels of `kc` rows × 16 columns, op(A) in strips
-/// of 6 rows × `kc`, and a 6 × 16 register tile (twelve vector accumulators) runs over one strip and one panel.
+/// The classic layout (Goto & van de Geijn): op(B) is packed in panels of `depth` rows × 16 columns, op(A) in strips
+/// of 6 rows × `depth`, and a 6 × 16 register tile (twelve vector accumulators) runs over one strip and one panel.
 /// Packing absorbs the transposes and pads the edges with zeros, so the tile kernel has one shape.
 public enum PackedGEMM {
     static let tileRows = 6, tileColumns = 16
