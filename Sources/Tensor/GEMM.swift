@@ -14,15 +14,18 @@ public enum GEMM {
     /// OpenBLAS, unless it runs one of its pre-AVX kernel sets: this build needs AVX2 and FMA, so on a processor
     /// that runs it such a set means OpenBLAS did not recognise the processor, and `PackedGEMM` is faster.
     /// `FASTVMT_GEMM=openblas|packed` chooses one explicitly (benchmarks compare the two on one machine).
-    public static let kernel: Kernel = {
-        if let text = ProcessInfo.processInfo.environment["FASTVMT_GEMM"], let chosen = Kernel(rawValue: text) { return chosen }
+    public static let kernel = chooseKernel(requested: ProcessInfo.processInfo.environment["FASTVMT_GEMM"], openBLASCore: openBLASCore)
+
+    /// `kernel`'s rule, given the variable's value and OpenBLAS's kernel set.
+    public static func chooseKernel(requested: String?, openBLASCore core: String) -> Kernel {
+        if let requested, let chosen = Kernel(rawValue: requested) { return chosen }
         #if arch(x86_64)
         let fallbacks: Set = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "banias", "katmai", "coppermine", "northwood"]
-        return fallbacks.contains(openBLASCore.lowercased()) ? .packed : .openBLAS
+        return fallbacks.contains(core.lowercased()) ? .packed : .openBLAS
         #else
         return .openBLAS
         #endif
-    }()
+    }
 
     /// The kernel set OpenBLAS chose for this processor ("Haswell", "SkylakeX", "Prescott", …).
     public static var openBLASCore: String { String(cString: openblas_get_corename()) }

@@ -52,6 +52,19 @@ import Tensor
         }
     }
 
+    @Test func packedRunsWhereOpenBLASFellBackToPreAVXKernels() {
+        #if arch(x86_64)
+        #expect(GEMM.chooseKernel(requested: nil, openBLASCore: "Prescott") == .packed)
+        #expect(GEMM.chooseKernel(requested: nil, openBLASCore: "Nehalem") == .packed)
+        #endif
+        #expect(GEMM.chooseKernel(requested: nil, openBLASCore: "Haswell") == .openBLAS)
+        #expect(GEMM.chooseKernel(requested: nil, openBLASCore: "SkylakeX") == .openBLAS)
+        #expect(GEMM.chooseKernel(requested: "packed", openBLASCore: "Haswell") == .packed)
+        #expect(GEMM.chooseKernel(requested: "openblas", openBLASCore: "Prescott") == .openBLAS)
+        // An unknown value is ignored, not an error: the rule decides.
+        #expect(GEMM.chooseKernel(requested: "mkl", openBLASCore: "Haswell") == .openBLAS)
+    }
+
     @Test func zeroDepthScalesC() {
         var c: [Float] = [1, 2, 3, 4]
         let none: [Float] = [0]
