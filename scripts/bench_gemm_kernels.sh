@@ -2,7 +2,8 @@
 # Dense and windowed attention, and the built-in model's forward, under each GEMM the engine can run on: its own
 # PackedGEMM, OpenBLAS with the kernel set it chose for this processor, and OpenBLAS forced to its AVX2 (Haswell)
 # and AVX-512 (SkylakeX) sets. The windowed kernel needs no GEMM; the dense one multiplies its tiles through GEMM,
-# so the windowed/dense ratio depends on which runs. OPENBLAS_CORETYPE is set here, in this benchmark's own commands only (never in tests or CI).
+# so the windowed/dense ratio depends on which runs. OPENBLAS_CORETYPE is set here, in this benchmark's own commands
+# only (never in tests or CI).
 # Prints markdown for BENCHMARKS.md. Usage: scripts/bench_gemm_kernels.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

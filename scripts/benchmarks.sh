@@ -58,9 +58,9 @@ trap 'rm -f "$generated"' EXIT
 for s in "${sections[@]}"; do
     read -ra args <<<"$(arguments "$s")"
     case $s in tensor | transfer | sweep | scaling) extra=("${quick[@]}") ;; *) extra=() ;; esac
-    # long-input measures the fastvmt-ff binary from outside, gemm-kernels runs the bench under several
-    # environments: each has a script of its own.
-    if [ "$s" = long-input ] || [ "$s" = gemm-kernels ]; then command=scripts/bench_${s//-/_}.sh; run=("$command")
+    # A section whose arguments are "(script)" runs that script (long-input measures the fastvmt-ff binary from
+    # outside, gemm-kernels runs the bench under several environments).
+    if [[ ${args[0]} == "("* ]]; then command=${args[0]#(}; command=${command%)}; run=("$command")
     else command="swift build -c release && .build/release/fastvmt-bench ${args[*]}"; run=("$bench" "${args[@]}" "${extra[@]}"); fi
     echo "== $s: ${run[*]}" >&2
     {

@@ -33,9 +33,6 @@ public enum GEMM {
     @usableFromInline
     static let singleThreaded: Void = { openblas_set_num_threads(1) }()
 
-    @usableFromInline
-    static let usePacked = kernel == .packed
-
     /// Products smaller than this many multiply-adds run as one call: splitting costs more than it saves.
     public static let parallelThreshold = 1 << 20
 
@@ -72,7 +69,7 @@ public enum GEMM {
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
         _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
     ) {
-        if usePacked {
+        if kernel == .packed {
             PackedGEMM.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                                 beta: beta, c: c, ldc: ldc)
             return

@@ -25,7 +25,7 @@ struct TensorBenchmark: ParsableCommand {
         print("workers: \(Parallel.workers); OpenBLAS for the raw columns runs with \(Parallel.workers) threads of its own, "
             + "the engine with OpenBLAS at 1 thread and its own workers; median call of ≥ \(minimum) s of calls; "
             + "against BLAS: median of 3 rounds of such a measurement of each side in turn; "
-            + "OpenBLAS kernels: \(String(cString: openblas_get_corename()))")
+            + "OpenBLAS kernels: \(GEMM.openBLASCore)")
         let parts: [(String, () -> Void)] = [("gemm", gemm), ("attention", attention), ("windowed", windowed), ("block", block)]
         for (name, part) in parts where only.isEmpty || only.contains(name) { part() }
     }
