@@ -8,8 +8,13 @@ import PackageDescription
 #if arch(x86_64)
 let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"]),
                                       .unsafeFlags(["-O"], .when(configuration: .debug))]
+// TensorAVX512 only: Tensor calls into it after asking the processor (CPUFeatures).
+let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c", "-Xcc", "-mavx512f",
+                                                    "-Xcc", "-mavx512vl", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512dq"]),
+                                      .unsafeFlags(["-O"], .when(configuration: .debug))]
 #else
 let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let avx512Settings = kernelSettings
 #endif
 
 let package = Package(
@@ -39,7 +44,10 @@ let package = Package(
         .target(name: "CFFmpeg", dependencies: ["CFFmpegLibs"]),
         .target(name: "VideoIO", dependencies: ["CFFmpeg"]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
+        .target(name: "CPUFeatures"),
+        // The windowed-attention forward kernels of Tensor (linked files) compiled again, 16 lanes wide, for AVX-512.
+        .target(name: "TensorAVX512", swiftSettings: avx512Settings),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CPUFeatures", "TensorAVX512"], swiftSettings: kernelSettings),
         .target(name: "DiT", dependencies: ["Tensor"], swiftSettings: kernelSettings),
         .target(name: "Motion", dependencies: ["Tensor"], swiftSettings: kernelSettings),
         .target(name: "Transfer", dependencies: ["DiT", "Motion", "Tensor"], swiftSettings: kernelSettings),

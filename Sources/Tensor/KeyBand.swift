@@ -3,6 +3,9 @@
 /// the band (run by run), and zero where a key lies outside the query's own window.
 @usableFromInline
 enum KeyBand {
+    @inlinable @inline(__always)
+    static var lanes: Int { Vec.scalarCount }
+
     /// o_i = scales_i · Σ_u p_i[u] · rows_u for i < 3: the three sums stay in registers across the whole band, so each
     /// row load feeds three queries and the outputs are written once. Weight and output rows may repeat.
     @inlinable @inline(__always)
@@ -14,7 +17,7 @@ enum KeyBand {
     ) {
         let f0 = Vec(repeating: scales[0]), f1 = Vec(repeating: scales[1]), f2 = Vec(repeating: scales[2])
         var c = start
-        while c + 32 <= width {
+        while c + 4 * lanes <= width {
             var a00 = Vec(), a01 = Vec(), a02 = Vec(), a03 = Vec()
             var a10 = Vec(), a11 = Vec(), a12 = Vec(), a13 = Vec()
             var a20 = Vec(), a21 = Vec(), a22 = Vec(), a23 = Vec()
@@ -24,25 +27,25 @@ enum KeyBand {
                     let w0 = Vec(repeating: p0[u]), w1 = Vec(repeating: p1[u]), w2 = Vec(repeating: p2[u])
                     var v = VectorMath.load(x)
                     a00.addProduct(w0, v); a10.addProduct(w1, v); a20.addProduct(w2, v)
-                    v = VectorMath.load(x + 8)
+                    v = VectorMath.load(x + lanes)
                     a01.addProduct(w0, v); a11.addProduct(w1, v); a21.addProduct(w2, v)
-                    v = VectorMath.load(x + 16)
+                    v = VectorMath.load(x + 2 * lanes)
                     a02.addProduct(w0, v); a12.addProduct(w1, v); a22.addProduct(w2, v)
-                    v = VectorMath.load(x + 24)
+                    v = VectorMath.load(x + 3 * lanes)
                     a03.addProduct(w0, v); a13.addProduct(w1, v); a23.addProduct(w2, v)
                     x += width
                     u &+= 1
                 }
             }
-            VectorMath.store(a00 * f0, o0 + c); VectorMath.store(a01 * f0, o0 + c + 8)
-            VectorMath.store(a02 * f0, o0 + c + 16); VectorMath.store(a03 * f0, o0 + c + 24)
-            VectorMath.store(a10 * f1, o1 + c); VectorMath.store(a11 * f1, o1 + c + 8)
-            VectorMath.store(a12 * f1, o1 + c + 16); VectorMath.store(a13 * f1, o1 + c + 24)
-            VectorMath.store(a20 * f2, o2 + c); VectorMath.store(a21 * f2, o2 + c + 8)
-            VectorMath.store(a22 * f2, o2 + c + 16); VectorMath.store(a23 * f2, o2 + c + 24)
-            c += 32
+            VectorMath.store(a00 * f0, o0 + c); VectorMath.store(a01 * f0, o0 + c + lanes)
+            VectorMath.store(a02 * f0, o0 + c + 2 * lanes); VectorMath.store(a03 * f0, o0 + c + 3 * lanes)
+            VectorMath.store(a10 * f1, o1 + c); VectorMath.store(a11 * f1, o1 + c + lanes)
+            VectorMath.store(a12 * f1, o1 + c + 2 * lanes); VectorMath.store(a13 * f1, o1 + c + 3 * lanes)
+            VectorMath.store(a20 * f2, o2 + c); VectorMath.store(a21 * f2, o2 + c + lanes)
+            VectorMath.store(a22 * f2, o2 + c + 2 * lanes); VectorMath.store(a23 * f2, o2 + c + 3 * lanes)
+            c += 4 * lanes
         }
-        while c + 8 <= width {
+        while c + lanes <= width {
             var a0 = Vec(), a1 = Vec(), a2 = Vec()
             for run in 0..<runs {
                 let first = rows + run * runStride * width + c, u0 = run * runLength
@@ -54,7 +57,7 @@ enum KeyBand {
                 }
             }
             VectorMath.store(a0 * f0, o0 + c); VectorMath.store(a1 * f1, o1 + c); VectorMath.store(a2 * f2, o2 + c)
-            c += 8
+            c += lanes
         }
         while c < width {
             var a = SIMD4<Float>()
@@ -80,7 +83,7 @@ enum KeyBand {
         let f0 = Vec(repeating: scales[0]), f1 = Vec(repeating: scales[1]), f2 = Vec(repeating: scales[2])
         let runLength = windowWidth + 2
         var c = 0
-        while c + 32 <= width {
+        while c + 4 * lanes <= width {
             var a00 = Vec(), a01 = Vec(), a02 = Vec(), a03 = Vec()
             var a10 = Vec(), a11 = Vec(), a12 = Vec(), a13 = Vec()
             var a20 = Vec(), a21 = Vec(), a22 = Vec(), a23 = Vec()
@@ -88,29 +91,29 @@ enum KeyBand {
                 var x = rows + run * runStride * width + c
                 let u = run * runLength
                 var w0 = Vec(repeating: p0[u])
-                a00.addProduct(w0, VectorMath.load(x)); a01.addProduct(w0, VectorMath.load(x + 8))
-                a02.addProduct(w0, VectorMath.load(x + 16)); a03.addProduct(w0, VectorMath.load(x + 24))
+                a00.addProduct(w0, VectorMath.load(x)); a01.addProduct(w0, VectorMath.load(x + lanes))
+                a02.addProduct(w0, VectorMath.load(x + 2 * lanes)); a03.addProduct(w0, VectorMath.load(x + 3 * lanes))
                 x += width
                 w0 = Vec(repeating: p0[u + 1])
                 var w1 = Vec(repeating: p1[u + 1])
                 var v = VectorMath.load(x)
                 a00.addProduct(w0, v); a10.addProduct(w1, v)
-                v = VectorMath.load(x + 8)
+                v = VectorMath.load(x + lanes)
                 a01.addProduct(w0, v); a11.addProduct(w1, v)
-                v = VectorMath.load(x + 16)
+                v = VectorMath.load(x + 2 * lanes)
                 a02.addProduct(w0, v); a12.addProduct(w1, v)
-                v = VectorMath.load(x + 24)
+                v = VectorMath.load(x + 3 * lanes)
                 a03.addProduct(w0, v); a13.addProduct(w1, v)
                 x += width
                 for k in u + 2..<u + windowWidth {
                     let w0 = Vec(repeating: p0[k]), w1 = Vec(repeating: p1[k]), w2 = Vec(repeating: p2[k])
                     var v = VectorMath.load(x)
                     a00.addProduct(w0, v); a10.addProduct(w1, v); a20.addProduct(w2, v)
-                    v = VectorMath.load(x + 8)
+                    v = VectorMath.load(x + lanes)
                     a01.addProduct(w0, v); a11.addProduct(w1, v); a21.addProduct(w2, v)
-                    v = VectorMath.load(x + 16)
+                    v = VectorMath.load(x + 2 * lanes)
                     a02.addProduct(w0, v); a12.addProduct(w1, v); a22.addProduct(w2, v)
-                    v = VectorMath.load(x + 24)
+                    v = VectorMath.load(x + 3 * lanes)
                     a03.addProduct(w0, v); a13.addProduct(w1, v); a23.addProduct(w2, v)
                     x += width
                 }
@@ -118,24 +121,24 @@ enum KeyBand {
                 var w2 = Vec(repeating: p2[u + windowWidth])
                 v = VectorMath.load(x)
                 a10.addProduct(w1, v); a20.addProduct(w2, v)
-                v = VectorMath.load(x + 8)
+                v = VectorMath.load(x + lanes)
                 a11.addProduct(w1, v); a21.addProduct(w2, v)
-                v = VectorMath.load(x + 16)
+                v = VectorMath.load(x + 2 * lanes)
                 a12.addProduct(w1, v); a22.addProduct(w2, v)
-                v = VectorMath.load(x + 24)
+                v = VectorMath.load(x + 3 * lanes)
                 a13.addProduct(w1, v); a23.addProduct(w2, v)
                 x += width
                 w2 = Vec(repeating: p2[u + windowWidth + 1])
-                a20.addProduct(w2, VectorMath.load(x)); a21.addProduct(w2, VectorMath.load(x + 8))
-                a22.addProduct(w2, VectorMath.load(x + 16)); a23.addProduct(w2, VectorMath.load(x + 24))
+                a20.addProduct(w2, VectorMath.load(x)); a21.addProduct(w2, VectorMath.load(x + lanes))
+                a22.addProduct(w2, VectorMath.load(x + 2 * lanes)); a23.addProduct(w2, VectorMath.load(x + 3 * lanes))
             }
-            VectorMath.store(a00 * f0, o0 + c); VectorMath.store(a01 * f0, o0 + c + 8)
-            VectorMath.store(a02 * f0, o0 + c + 16); VectorMath.store(a03 * f0, o0 + c + 24)
-            VectorMath.store(a10 * f1, o1 + c); VectorMath.store(a11 * f1, o1 + c + 8)
-            VectorMath.store(a12 * f1, o1 + c + 16); VectorMath.store(a13 * f1, o1 + c + 24)
-            VectorMath.store(a20 * f2, o2 + c); VectorMath.store(a21 * f2, o2 + c + 8)
-            VectorMath.store(a22 * f2, o2 + c + 16); VectorMath.store(a23 * f2, o2 + c + 24)
-            c += 32
+            VectorMath.store(a00 * f0, o0 + c); VectorMath.store(a01 * f0, o0 + c + lanes)
+            VectorMath.store(a02 * f0, o0 + c + 2 * lanes); VectorMath.store(a03 * f0, o0 + c + 3 * lanes)
+            VectorMath.store(a10 * f1, o1 + c); VectorMath.store(a11 * f1, o1 + c + lanes)
+            VectorMath.store(a12 * f1, o1 + c + 2 * lanes); VectorMath.store(a13 * f1, o1 + c + 3 * lanes)
+            VectorMath.store(a20 * f2, o2 + c); VectorMath.store(a21 * f2, o2 + c + lanes)
+            VectorMath.store(a22 * f2, o2 + c + 2 * lanes); VectorMath.store(a23 * f2, o2 + c + 3 * lanes)
+            c += 4 * lanes
         }
         if c < width {
             combine(p0, p1, p2, rows: rows, width: width, runs: runs, runLength: runLength, runStride: runStride,
@@ -144,8 +147,8 @@ enum KeyBand {
     }
 
     /// rows_u += Σ_i p_i[u] · x_i for every row u of the band: the three query rows stay in registers for a slice
-    /// of 16 columns while the band streams past, so each band row is read and written once per slice, not once per
-    /// query. A short block passes zero weights for its missing queries.
+    /// two vectors wide while the band streams past, so each band row is read and written once per slice, not once
+    /// per query. A short block passes zero weights for its missing queries.
     @inlinable @inline(__always)
     static func scatter(
         _ p0: UnsafePointer<Float>, _ p1: UnsafePointer<Float>, _ p2: UnsafePointer<Float>,
@@ -153,26 +156,26 @@ enum KeyBand {
         into rows: UnsafeMutablePointer<Float>, width: Int, runs: Int, runLength: Int, runStride: Int
     ) {
         var c = 0
-        while c + 16 <= width {
-            let x00 = VectorMath.load(x0 + c), x01 = VectorMath.load(x0 + c + 8)
-            let x10 = VectorMath.load(x1 + c), x11 = VectorMath.load(x1 + c + 8)
-            let x20 = VectorMath.load(x2 + c), x21 = VectorMath.load(x2 + c + 8)
+        while c + 2 * lanes <= width {
+            let x00 = VectorMath.load(x0 + c), x01 = VectorMath.load(x0 + c + lanes)
+            let x10 = VectorMath.load(x1 + c), x11 = VectorMath.load(x1 + c + lanes)
+            let x20 = VectorMath.load(x2 + c), x21 = VectorMath.load(x2 + c + lanes)
             for run in 0..<runs {
                 var y = rows + run * runStride * width + c, u = run * runLength
                 for _ in 0..<runLength {
                     let w0 = Vec(repeating: p0[u]), w1 = Vec(repeating: p1[u]), w2 = Vec(repeating: p2[u])
-                    var y0 = VectorMath.load(y), y1 = VectorMath.load(y + 8)
+                    var y0 = VectorMath.load(y), y1 = VectorMath.load(y + lanes)
                     y0.addProduct(w0, x00); y1.addProduct(w0, x01)
                     y0.addProduct(w1, x10); y1.addProduct(w1, x11)
                     y0.addProduct(w2, x20); y1.addProduct(w2, x21)
-                    VectorMath.store(y0, y); VectorMath.store(y1, y + 8)
+                    VectorMath.store(y0, y); VectorMath.store(y1, y + lanes)
                     y += width
                     u &+= 1
                 }
             }
-            c += 16
+            c += 2 * lanes
         }
-        while c + 8 <= width {
+        while c + lanes <= width {
             let a = VectorMath.load(x0 + c), b = VectorMath.load(x1 + c), e = VectorMath.load(x2 + c)
             for run in 0..<runs {
                 let first = rows + run * runStride * width + c, u0 = run * runLength
@@ -185,7 +188,7 @@ enum KeyBand {
                     VectorMath.store(s, y)
                 }
             }
-            c += 8
+            c += lanes
         }
         while c < width {
             let x = SIMD4(x0[c], x1[c], x2[c], 0)

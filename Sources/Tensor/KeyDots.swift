@@ -1,7 +1,3 @@
-#if arch(x86_64)
-import _Builtin_intrinsics.intel
-#endif
-
 /// Dot products of three queries with a run of keys that lie next to each other in memory, three queries × three keys
 /// per pass: each key load feeds three multiply-adds and each query load three, where one query at a time would load
 /// every key once per query.
@@ -14,7 +10,7 @@ enum KeyDots {
         _ keys: UnsafePointer<Float>, count: Int, d: Int, scale: Float,
         into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
     ) {
-        let vectorEnd = d & ~7
+        let vectorEnd = d & ~(Vec.scalarCount - 1)
         var j = 0
         while j + 3 <= count {
             let k0 = keys + j * d, k1 = k0 + d, k2 = k1 + d
@@ -30,11 +26,11 @@ enum KeyDots {
                 s01.addProduct(q0, x); s11.addProduct(q1, x); s21.addProduct(q2, x)
                 x = VectorMath.load(k2 + t)
                 s02.addProduct(q0, x); s12.addProduct(q1, x); s22.addProduct(q2, x)
-                t += 8
+                t += Vec.scalarCount
             }
-            var r = sums(s00, s01, s02, s10, s11, s12, s20, s21), r22 = sum(s22)
+            var r = VectorMath.laneSums(s00, s01, s02, s10, s11, s12, s20, s21), r22 = VectorMath.laneSum(s22)
             while t < d {
-                r += Vec(a0[t], a0[t], a0[t], a1[t], a1[t], a1[t], a2[t], a2[t]) * Vec(k0[t], k1[t], k2[t], k0[t], k1[t], k2[t], k0[t], k1[t])
+                r += SIMD8(a0[t], a0[t], a0[t], a1[t], a1[t], a1[t], a2[t], a2[t]) * SIMD8(k0[t], k1[t], k2[t], k0[t], k1[t], k2[t], k0[t], k1[t])
                 r22 += a2[t] * k2[t]
                 t += 1
             }
@@ -61,9 +57,9 @@ enum KeyDots {
                 s0.addProduct(VectorMath.load(a0 + t), x)
                 s1.addProduct(VectorMath.load(a1 + t), x)
                 s2.addProduct(VectorMath.load(a2 + t), x)
-                t += 8
+                t += Vec.scalarCount
             }
-            var r = sums(s0, s1, s2, Vec(), Vec(), Vec(), Vec(), Vec()).lowHalf
+            var r = VectorMath.laneSums(s0, s1, s2, Vec(), Vec(), Vec(), Vec(), Vec()).lowHalf
             while t < d { r += SIMD4(a0[t], a1[t], a2[t], 0) * k[t]; t += 1 }
             o0[j] = r[0] * scale; o1[j] = r[1] * scale; o2[j] = r[2] * scale
             j += 1
@@ -97,8 +93,8 @@ enum KeyDots {
         _ k: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
               UnsafePointer<Float>, UnsafePointer<Float>),
         d: Int, scale: Float
-    ) -> Vec {
-        let vectorEnd = d & ~7
+    ) -> SIMD8<Float> {
+        let vectorEnd = d & ~(Vec.scalarCount - 1)
         var s0 = Vec(), s1 = Vec(), s2 = Vec(), s3 = Vec(), s4 = Vec(), s5 = Vec()
         var t = 0
         while t < vectorEnd {
@@ -106,11 +102,11 @@ enum KeyDots {
             s0.addProduct(q0, VectorMath.load(k.0 + t)); s1.addProduct(q0, VectorMath.load(k.1 + t))
             s2.addProduct(q1, VectorMath.load(k.2 + t)); s3.addProduct(q1, VectorMath.load(k.3 + t))
             s4.addProduct(q2, VectorMath.load(k.4 + t)); s5.addProduct(q2, VectorMath.load(k.5 + t))
-            t += 8
+            t += Vec.scalarCount
         }
-        var r = sums(s0, s1, s2, s3, s4, s5, Vec(), Vec())
+        var r = VectorMath.laneSums(s0, s1, s2, s3, s4, s5, Vec(), Vec())
         while t < d {
-            r += Vec(a0[t], a0[t], a1[t], a1[t], a2[t], a2[t], 0, 0) * Vec(k.0[t], k.1[t], k.2[t], k.3[t], k.4[t], k.5[t], 0, 0)
+            r += SIMD8(a0[t], a0[t], a1[t], a1[t], a2[t], a2[t], 0, 0) * SIMD8(k.0[t], k.1[t], k.2[t], k.3[t], k.4[t], k.5[t], 0, 0)
             t += 1
         }
         return r * scale
@@ -119,22 +115,5 @@ enum KeyDots {
     @inlinable @inline(__always)
     static func store4(_ x: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: x, as: SIMD4<Float>.self)
-    }
-
-    @inlinable @inline(__always)
-    static func sum(_ x: Vec) -> Float { (x.lowHalf + x.highHalf).sum() }
-
-    /// The lane sums of eight vectors as one vector: a tree of horizontal adds, then one exchange of 128-bit halves.
-    /// Written lane by lane, the same shuffles compile to a long chain of inserts and extracts that cost as much as
-    /// the dot products themselves.
-    @inlinable @inline(__always)
-    static func sums(_ a: Vec, _ b: Vec, _ c: Vec, _ d: Vec, _ e: Vec, _ f: Vec, _ g: Vec, _ h: Vec) -> Vec {
-        #if arch(x86_64)
-        let abcd = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d))
-        let efgh = _mm256_hadd_ps(_mm256_hadd_ps(e, f), _mm256_hadd_ps(g, h))
-        return Vec(lowHalf: abcd.lowHalf, highHalf: efgh.lowHalf) + Vec(lowHalf: abcd.highHalf, highHalf: efgh.highHalf)
-        #else
-        return Vec(sum(a), sum(b), sum(c), sum(d), sum(e), sum(f), sum(g), sum(h))
-        #endif
     }
 }

@@ -1,9 +1,3 @@
-#if arch(x86_64)
-import _Builtin_intrinsics.intel
-#endif
-/// The SIMD vector every kernel works in: 8 lanes = one AVX2 register (two NEON registers on arm64).
-public typealias Vec = SIMD8<Float>
-
 /// Vectorised transcendental functions. The scalar libm versions cost more than the arithmetic around them in
 /// softmax, GELU and SiLU, and Swift does not vectorise calls into libm.
 public enum VectorMath {
@@ -27,7 +21,7 @@ public enum VectorMath {
         p = p * r + Vec(repeating: 1.666_666_55e-1)
         p = p * r + Vec(repeating: 5.000_000_12e-1)
         p = p * (r * r) + r + Vec(repeating: 1)
-        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
+        let integer = unsafeBitCast(shifted, to: VecBits.self) &- unsafeBitCast(magic, to: VecBits.self)
         // n = -127 (x near the lower clamp) would build a zero exponent field; split the scale in two instead.
         let half = integer &>> 1
         let scaleA = unsafeBitCast((half &+ 127) &<< 23, to: Vec.self)
@@ -45,24 +39,6 @@ public enum VectorMath {
     @inlinable @inline(__always)
     public static func sigmoid(_ x: Vec) -> Vec {
         Vec(repeating: 1) / (Vec(repeating: 1) + exp(-x))
-    }
-
-    /// The lane-wise larger of two vectors. One instruction on x86, where `pointwiseMax` compiles to an out-of-line
-    /// call per vector; a masked select elsewhere. NaN handling follows the instruction (b when either is NaN).
-    @inlinable @inline(__always)
-    public static func max(_ a: Vec, _ b: Vec) -> Vec {
-        #if arch(x86_64)
-        return _mm256_max_ps(a, b)
-        #else
-        return a.replacing(with: b, where: b .> a)
-        #endif
-    }
-
-    /// The largest lane. `SIMD.max()` is a generic out-of-line call.
-    @inlinable @inline(__always)
-    public static func largestLane(_ v: Vec) -> Float {
-        let h = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
-        return Swift.max(Swift.max(h[0], h[1]), Swift.max(h[2], h[3]))
     }
 
     @inlinable @inline(__always)

@@ -1,4 +1,6 @@
+import CPUFeatures
 import Foundation
+internal import TensorAVX512
 
 /// Where each query's key window lies in the key frame: a `height × width` rectangle at a top-left origin per query.
 ///
@@ -40,6 +42,8 @@ public struct KeyWindows: Sendable {
     }
 
     public var size: Int { height * width }
+
+    var geometry: WindowGeometry { WindowGeometry(keyHeight: keyHeight, keyWidth: keyWidth, height: height, width: width) }
 }
 
 /// Attention restricted to key windows, computed directly: a query touches only its window's keys (l² of them, not
@@ -53,56 +57,50 @@ public struct KeyWindows: Sendable {
 /// slower at d = 128; scoring a run of bands before weighting their values, to keep each pass's rows in L1, did not
 /// pay either.)
 public enum WindowedAttention {
+    /// The forward pass's vector width: `avx512` runs the same kernels 16 lanes wide (`TensorAVX512`), on
+    /// processors that have AVX-512; the backward pass is 8 lanes wide on every processor.
+    public enum Kernel: String, Sendable {
+        case avx2, avx512
+    }
+
+    /// The kernels this processor can run.
+    public static let available: [Kernel] = fastvmt_has_avx512() != 0 ? [.avx2, .avx512] : [.avx2]
+
+    /// The widest available, or `FASTVMT_WINDOWED=avx2|avx512` where that one is available (benchmarks compare
+    /// the two on one machine).
+    public static let kernel = chooseKernel(requested: ProcessInfo.processInfo.environment["FASTVMT_WINDOWED"], available: available)
+
+    /// `kernel`'s rule, given the variable's value and the kernels the processor runs.
+    public static func chooseKernel(requested: String?, available: [Kernel]) -> Kernel {
+        if let requested, let chosen = Kernel(rawValue: requested), available.contains(chosen) { return chosen }
+        return available.contains(.avx512) ? .avx512 : .avx2
+    }
+
     /// q [B, Nq, d], k [B, Nk, d], v [B, Nk, dv] → out [B, Nq, dv], log-sum-exp [B, Nq].
-    public static func forward(q: Tensor, k: Tensor, v: Tensor, windows: KeyWindows, scale: Float) -> (out: Tensor, logSumExp: Tensor) {
+    public static func forward(
+        q: Tensor, k: Tensor, v: Tensor, windows: KeyWindows, scale: Float, kernel: Kernel = kernel
+    ) -> (out: Tensor, logSumExp: Tensor) {
+        precondition(available.contains(kernel), "this processor cannot run the \(kernel) windowed-attention kernel")
         let (batch, nq, d, nk, dv) = check(q, k, v, windows)
         var out = Tensor(uninitializedShape: [batch, nq, dv])
         var lse = Tensor(uninitializedShape: [batch, nq])
-        let perBatchOrigins = windows.origins.count == 2 * batch * nq
+        let perBatch = windows.origins.count == 2 * batch * nq
+        let geometry = windows.geometry
         q.withUnsafeBufferPointer { pq in k.withUnsafeBufferPointer { pk in v.withUnsafeBufferPointer { pv in
         out.withUnsafeMutableBufferPointer { po in lse.withUnsafeMutableBufferPointer { pl in
         windows.origins.withUnsafeBufferPointer { porigin in
             let qs = pq.baseAddress!, ks = pk.baseAddress!, vs = pv.baseAddress!, os = po.baseAddress!, ls = pl.baseAddress!
             let origins = porigin.baseAddress!
-            Parallel.chunks(batch * nq, minimumWork: 1 << 12, workPerItem: windows.size * (d + dv)) { range in
-                var scratch = BandScratch(windows)
-                defer { scratch.deallocate() }
-                let slots = scratch.slots
-                var item = range.lowerBound
-                while item < range.upperBound {
-                    let band = Band(item, end: range.upperBound, nq: nq, origins: origins, perBatch: perBatchOrigins, windows)
-                    scratch.setColumns(width: band.width, windows)
-                    let b = item / nq
-                    let kBand = ks + (b * nk + band.firstKey) * d, vBand = vs + (b * nk + band.firstKey) * dv
-                    let (q0, q1, q2) = band.rows(qs + item * d, d)
-                    let (p0, p1, p2) = band.rows(scratch.weights, slots)
-                    let staircase = band.isStaircase(windows)
-                    for run in 0..<windows.height {
-                        let u = run * band.width, keys = kBand + run * windows.keyWidth * d
-                        if staircase {
-                            KeyDots.staircase(q0, q1, q2, keys, width: windows.width, d: d, scale: scale, into: p0 + u, p1 + u, p2 + u)
-                        } else {
-                            KeyDots.dots(q0, q1, q2, keys, count: band.width, d: d, scale: scale, into: p0 + u, p1 + u, p2 + u)
-                        }
-                    }
-                    var totals = SIMD3<Float>()
-                    for i in 0..<band.count {
-                        let p = scratch.weights + i * slots
-                        let (lo, hi) = band.columns(i, windows)
-                        let m = scratch.windowMax(p, lo, hi)
-                        totals[i] = scratch.windowExp(p, lo, hi, subtracting: m)
-                        ls[item + i] = m + log(totals[i])
-                    }
-                    if band.count == 1 { totals = SIMD3(repeating: totals[0]) }
-                    let (o0, o1, o2) = band.rows(os + item * dv, dv)
-                    if staircase {
-                        KeyBand.combineStaircase(p0, p1, p2, rows: vBand, width: dv, runs: windows.height, windowWidth: windows.width,
-                                                 runStride: windows.keyWidth, scaledBy: 1 / totals, into: o0, o1, o2)
-                    } else {
-                        KeyBand.combine(p0, p1, p2, rows: vBand, width: dv, runs: windows.height, runLength: band.width,
-                                        runStride: windows.keyWidth, scaledBy: 1 / totals, into: o0, o1, o2)
-                    }
-                    item += band.count
+            Parallel.chunks(batch * nq, minimumWork: 1 << 12, workPerItem: windows.size * (d + dv)) { items in
+                switch kernel {
+                case .avx2:
+                    WindowedForwardKernel.run(items, q: qs, k: ks, v: vs, out: os, logSumExp: ls, origins: origins,
+                                              perBatchOrigins: perBatch, nq: nq, nk: nk, d: d, dv: dv, windows: geometry, scale: scale)
+                case .avx512:
+                    WindowedForward16.run(items, q: qs, k: ks, v: vs, out: os, logSumExp: ls, origins: origins,
+                                          perBatchOrigins: perBatch, nq: nq, nk: nk, d: d, dv: dv,
+                                          keyHeight: geometry.keyHeight, keyWidth: geometry.keyWidth,
+                                          windowHeight: geometry.height, windowWidth: geometry.width, scale: scale)
                 }
             }
         } } } } } }
@@ -113,7 +111,7 @@ public enum WindowedAttention {
         q: Tensor, k: Tensor, v: Tensor, out: Tensor, logSumExp: Tensor, upstream: Tensor, windows: KeyWindows, scale: Float
     ) -> (dq: Tensor, dk: Tensor, dv: Tensor) {
         let (batch, nq, d, nk, dvWidth) = check(q, k, v, windows)
-        let perBatchOrigins = windows.origins.count == 2 * batch * nq
+        let perBatchOrigins = windows.origins.count == 2 * batch * nq, geometry = windows.geometry
         let dO = upstream.contiguous()
         let rowDot = Attention.rowDots(dO, out)
         var dq = Tensor(uninitializedShape: q.shape)
@@ -128,15 +126,15 @@ public enum WindowedAttention {
             let deltas = pr.baseAddress!
             let dqs = pdq.baseAddress!, dks = pdk.baseAddress!, dvs = pdv.baseAddress!, origins = porigin.baseAddress!
             Parallel.parts(batch * nq, minimumWork: (batch * nq + parts - 1) / parts, workPerItem: 1) { part, range in
-                var scratch = BandScratch(windows)
+                var scratch = BandScratch(geometry)
                 defer { scratch.deallocate() }
                 let slots = scratch.slots, probs = scratch.weights, grads = scratch.weights + 3 * slots
                 let zeros = scratch.weights + 6 * slots
                 let dkPart = dks + part * batch * nk * d, dvPart = dvs + part * batch * nk * dvWidth
                 var item = range.lowerBound
                 while item < range.upperBound {
-                    let band = Band(item, end: range.upperBound, nq: nq, origins: origins, perBatch: perBatchOrigins, windows)
-                    scratch.setColumns(width: band.width, windows)
+                    let band = Band(item, end: range.upperBound, nq: nq, origins: origins, perBatch: perBatchOrigins, geometry)
+                    scratch.setColumns(width: band.width, geometry)
                     let b = item / nq, firstKey = b * nk + band.firstKey
                     let kBand = ks + firstKey * d, vBand = vs + firstKey * dvWidth
                     let (q0, q1, q2) = band.rows(qs + item * d, d)
@@ -152,11 +150,11 @@ public enum WindowedAttention {
                     }
                     for i in 0..<band.count {
                         let p = probs + i * slots, ds = grads + i * slots
-                        let (lo, hi) = band.columns(i, windows)
+                        let (lo, hi) = band.columns(i, geometry)
                         _ = scratch.windowExp(p, lo, hi, subtracting: ls[item + i])
                         // dS = P ∘ (dP − Σ dO∘O) · scale; zero outside the window because P is.
                         let delta = Vec(repeating: deltas[item + i]), sv = Vec(repeating: scale)
-                        for j in stride(from: 0, to: scratch.bandSlots, by: 8) {
+                        for j in stride(from: 0, to: scratch.bandSlots, by: Vec.scalarCount) {
                             VectorMath.store(VectorMath.load(p + j) * (VectorMath.load(ds + j) - delta) * sv, ds + j)
                         }
                     }
@@ -187,130 +185,6 @@ public enum WindowedAttention {
         precondition(windows.origins.count == 2 * nq || windows.origins.count == 2 * batch * nq,
                      "\(windows.origins.count / 2) window origins for \(nq) queries")
         return (batch, nq, d, nk, dv)
-    }
-
-    /// The queries processed together from one item on, and the band of keys their windows cover: `windows.height`
-    /// key rows from the windows' common top row, `width` columns from the leftmost window's left edge.
-    struct Band {
-        /// 3, or 1 where the next three queries' windows do not share rows, overlap, or belong to one batch entry.
-        let count: Int
-        let firstKey: Int, width: Int
-        /// Each query's window's first column within the band.
-        let offsets: SIMD3<Int>
-
-        @inline(__always)
-        init(_ item: Int, end: Int, nq: Int, origins: UnsafePointer<Int32>, perBatch: Bool, _ windows: KeyWindows) {
-            let o = origins + 2 * (perBatch ? item : item % nq)
-            let row = Int(o[0]), column = Int(o[1])
-            if item + 3 <= end && item / nq == (item + 2) / nq {
-                let next = origins + 2 * (perBatch ? item + 1 : (item + 1) % nq)
-                let last = origins + 2 * (perBatch ? item + 2 : (item + 2) % nq)
-                let columns = SIMD3(column, Int(next[1]), Int(last[1]))
-                let left = columns.min(), spread = columns.max() - left
-                if Int(next[0]) == row && Int(last[0]) == row && spread < windows.width {
-                    count = 3
-                    firstKey = row * windows.keyWidth + left
-                    width = windows.width + spread
-                    offsets = columns &- left
-                    return
-                }
-            }
-            count = 1
-            firstKey = row * windows.keyWidth + column
-            width = windows.width
-            offsets = SIMD3()
-        }
-
-        /// Three queries whose windows start one column apart (neighbours away from the frame's edges): the
-        /// forward pass skips the pairs outside their staircase (`KeyDots.staircase`).
-        @inline(__always)
-        func isStaircase(_ windows: KeyWindows) -> Bool {
-            count == 3 && offsets == SIMD3(0, 1, 2) && windows.width >= 3
-        }
-
-        /// Pointers to the block's three rows of a [rows, stride] layout; a lone query's row three times.
-        @inline(__always)
-        func rows<P: Strideable>(_ first: P, _ stride: Int) -> (P, P, P) where P.Stride == Int {
-            count == 3 ? (first, first.advanced(by: stride), first.advanced(by: 2 * stride)) : (first, first, first)
-        }
-
-        /// The band columns [lo, hi) of query i's window.
-        @inline(__always)
-        func columns(_ i: Int, _ windows: KeyWindows) -> (Int32, Int32) {
-            (Int32(offsets[i]), Int32(offsets[i] + windows.width))
-        }
-    }
-
-    /// One worker's buffers: three rows of band weights, three of weight gradients (backward), a row of zeros, and
-    /// the band column of every weight slot for the current band width, so that a query's window is a lane mask
-    /// over its row of weights and the softmax runs whole vectors over the band.
-    struct BandScratch {
-        /// Slots per row: the widest band (overlapping windows, so at most 2·width − 1 columns) and one slot of slack
-        /// for `KeyDots`' four-lane stores, rounded up to whole vectors. Slots past the band are outside every window.
-        let slots: Int
-        let weights: UnsafeMutablePointer<Float>
-        let columnOf: UnsafeMutablePointer<Int32>
-        var columnsWidth = 0
-        /// The current band's slots, rounded up to whole vectors: what the masked passes run over.
-        var bandSlots = 0
-
-        init(_ windows: KeyWindows) {
-            slots = (windows.height * (2 * windows.width - 1) + 1 + 7) & ~7
-            weights = .allocate(capacity: 7 * slots)
-            weights.initialize(repeating: 0, count: 7 * slots)
-            columnOf = .allocate(capacity: slots)
-        }
-
-        func deallocate() {
-            weights.deallocate()
-            columnOf.deallocate()
-        }
-
-        /// Neighbouring blocks mostly have the same band width, so the table is rebuilt only when it changes.
-        @inline(__always)
-        mutating func setColumns(width: Int, _ windows: KeyWindows) {
-            guard width != columnsWidth else { return }
-            columnsWidth = width
-            let size = windows.height * width
-            bandSlots = (size + 7) & ~7
-            for slot in 0..<slots { columnOf[slot] = slot < size ? Int32(slot % width) : .max }
-        }
-
-        @inline(__always)
-        func window(_ j: Int, _ lo: SIMD8<Int32>, _ hi: SIMD8<Int32>) -> SIMDMask<SIMD8<Int32>> {
-            let column = UnsafeRawPointer(columnOf + j).loadUnaligned(as: SIMD8<Int32>.self)
-            return (column .>= lo) .& (column .< hi)
-        }
-
-        /// The largest weight of a row in band columns [lo, hi).
-        @inline(__always)
-        func windowMax(_ p: UnsafePointer<Float>, _ lo: Int32, _ hi: Int32) -> Float {
-            let l = SIMD8(repeating: lo), h = SIMD8(repeating: hi), none = Vec(repeating: -.infinity)
-            // Two running maxima, so that consecutive vectors do not wait on one another.
-            var m0 = none, m1 = none
-            var j = 0
-            while j + 16 <= bandSlots {
-                m0 = VectorMath.max(m0, none.replacing(with: VectorMath.load(p + j), where: window(j, l, h)))
-                m1 = VectorMath.max(m1, none.replacing(with: VectorMath.load(p + j + 8), where: window(j + 8, l, h)))
-                j += 16
-            }
-            if j < bandSlots { m0 = VectorMath.max(m0, none.replacing(with: VectorMath.load(p + j), where: window(j, l, h))) }
-            return VectorMath.largestLane(VectorMath.max(m0, m1))
-        }
-
-        /// p ← exp(p − shift) in band columns [lo, hi), 0 elsewhere; returns the row sum.
-        @inline(__always)
-        func windowExp(_ p: UnsafeMutablePointer<Float>, _ lo: Int32, _ hi: Int32, subtracting shift: Float) -> Float {
-            let l = SIMD8(repeating: lo), h = SIMD8(repeating: hi), sv = Vec(repeating: shift)
-            var total = Vec()
-            for j in stride(from: 0, to: bandSlots, by: 8) {
-                var e = Vec()
-                e.replace(with: VectorMath.exp(VectorMath.load(p + j) - sv), where: window(j, l, h))
-                VectorMath.store(e, p + j)
-                total += e
-            }
-            return (total.lowHalf + total.highHalf).sum()
-        }
     }
 }
 

@@ -103,23 +103,36 @@ struct TensorBenchmark: ParsableCommand {
         }
     }
 
+    /// Every windowed kernel this processor runs (`WindowedAttention.available`) against the engine's dense
+    /// attention, the median of three rounds of one measurement of each: this machine's timings drift by up to 2×
+    /// over a run, and a ratio is only as good as its two sides measured close together.
     private func windowed() {
         print("\n### Windowed vs dense attention, one frame pair of the Wan-480p latent grid (30 × 52 = 1560 tokens)\n")
-        print("| heads × d | window | dense (engine) ms | windowed ms | dense / windowed time (goal ≥ 20 for 7×7) | FLOP ratio |")
-        print("|---|---|---|---|---|---|")
+        print("Dense attention's GEMMs run on \(GEMM.kernel == .packed ? "the engine's PackedGEMM (AVX2)" : "OpenBLAS (\(GEMM.openBLASCore))").\n")
+        print("| heads × d | window | windowed kernel | dense (engine) ms | windowed ms | dense / windowed time (goal ≥ 20 for 7×7) | FLOP ratio |")
+        print("|---|---|---|---|---|---|---|")
         let (gh, gw) = quick ? (10, 12) : (30, 52)
         let n = gh * gw
         for (heads, d) in [(12, 128), (12, 64)] {
             let q = random([heads, n, d], seed: 6), k = random([heads, n, d], seed: 7), v = random([heads, n, d], seed: 8)
             let scale = 1 / Float(d).squareRoot()
-            let dense = Timing.median(minimum: minimum) { _ = Attention.forward(q: q, k: k, v: v, scale: scale) }
-            for size in [7, 21] {
-                let windows = KeyWindows.centred(gridHeight: gh, gridWidth: gw, size: size)
-                let local = Timing.median(minimum: minimum) {
-                    _ = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: scale)
+            let cases = [7, 21].flatMap { size in
+                WindowedAttention.available.map { (KeyWindows.centred(gridHeight: gh, gridWidth: gw, size: size), $0) }
+            }
+            var dense: [Double] = [], local = [[Double]](repeating: [], count: cases.count)
+            for _ in 0..<3 {
+                dense.append(Timing.median(minimum: minimum) { _ = Attention.forward(q: q, k: k, v: v, scale: scale) })
+                for (i, (windows, kernel)) in cases.enumerated() {
+                    local[i].append(Timing.median(minimum: minimum) {
+                        _ = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: scale, kernel: kernel)
+                    })
                 }
-                print("| \(heads) × \(d) | \(windows.height)×\(windows.width) (r = \(size / 2)) | \(f2(dense * 1e3)) | \(f2(local * 1e3)) | "
-                    + "\(f1(dense / local))× | \(f1(Double(n) / Double(windows.size)))× |")
+            }
+            let denseTime = Timing.median(dense)
+            for (i, (windows, kernel)) in cases.enumerated() {
+                let time = Timing.median(local[i])
+                print("| \(heads) × \(d) | \(windows.height)×\(windows.width) (r = \(windows.width / 2)) | \(kernel.rawValue) | "
+                    + "\(f2(denseTime * 1e3)) | \(f2(time * 1e3)) | \(f1(denseTime / time))× | \(f1(Double(n) / Double(windows.size)))× |")
             }
         }
     }

@@ -45,10 +45,21 @@ import Tensor
         let q = random.tensor([2, 30, 16]), k = random.tensor([2, 30, 16]), v = random.tensor([2, 30, 16])
         let windows = KeyWindows.centred(gridHeight: 5, gridWidth: 6, size: 99)
         #expect(windows.height == 5 && windows.width == 6)
-        let windowed = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: 0.25)
         let dense = Attention.forward(q: q, k: k, v: v, scale: 0.25)
-        #expect(scaledError(windowed.out.scalars, dense.out.scalars.map(Double.init)) < 1e-6)
-        #expect(scaledError(windowed.logSumExp.scalars, dense.logSumExp.scalars.map(Double.init)) < 1e-6)
+        for kernel in WindowedAttention.available {
+            let windowed = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: 0.25, kernel: kernel)
+            #expect(scaledError(windowed.out.scalars, dense.out.scalars.map(Double.init)) < 1e-6, "\(kernel)")
+            #expect(scaledError(windowed.logSumExp.scalars, dense.logSumExp.scalars.map(Double.init)) < 1e-6, "\(kernel)")
+        }
+    }
+
+    /// The widest kernel unless the variable names another one this processor runs.
+    @Test func kernelChoice() {
+        #expect(WindowedAttention.chooseKernel(requested: nil, available: [.avx2, .avx512]) == .avx512)
+        #expect(WindowedAttention.chooseKernel(requested: "avx2", available: [.avx2, .avx512]) == .avx2)
+        #expect(WindowedAttention.chooseKernel(requested: "avx512", available: [.avx2]) == .avx2)
+        #expect(WindowedAttention.chooseKernel(requested: "sse", available: [.avx2, .avx512]) == .avx512)
+        #expect(WindowedAttention.available.first == .avx2)
     }
 
     /// Work that the threaded path splits across workers (private dk/dv accumulators) against the masked reference.
@@ -62,8 +73,8 @@ import Tensor
     }
 
     /// Centred 7×7 windows make interior neighbours staircase blocks (windows one column apart), whose forward
-    /// skips the pairs outside each window; dv = 75 runs its 32-column path and the general path for the rest, d = 45
-    /// the dot kernels' two-key and scalar tails.
+    /// skips the pairs outside each window; dv = 75 runs its four-vector path and the general path for the rest, d = 45
+    /// the dot kernels' two-key and scalar tails (at 8 and 16 lanes).
     @Test func staircaseBlocksMatchMaskedReference() {
         var random = SeededRandom(seed: 65)
         let (h, w, d, dv) = (9, 14, 45, 75)
@@ -120,6 +131,11 @@ import Tensor
         #expect(scaledError(out.value.scalars, reference.value.scalars.map(Double.init)) < 1e-5)
         for (a, b) in zip(grads, referenceGrads) {
             #expect(scaledError(a.scalars, b.scalars.map(Double.init)) < 1e-5)
+        }
+        // The forward pass of every kernel this processor runs (the gradients above come from the default one).
+        for kernel in WindowedAttention.available {
+            let forward = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: scale, kernel: kernel)
+            #expect(scaledError(forward.out.scalars, reference.value.scalars.map(Double.init)) < 1e-5, "\(kernel)")
         }
     }
 }

@@ -1,0 +1,49 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
+/// The SIMD vector every kernel works in: 8 lanes = one AVX2 register (two NEON registers on arm64).
+///
+/// The windowed-attention kernels are compiled a second time, 16 lanes wide, by `TensorAVX512`; everything in
+/// them that depends on the width comes from this file, of which that target has its own.
+public typealias Vec = SIMD8<Float>
+/// Integers lane for lane with `Vec` (window masks, the exponent bits of `VectorMath.exp`).
+public typealias VecBits = SIMD8<Int32>
+
+extension VectorMath {
+    /// The lane-wise larger of two vectors. One instruction on x86, where `pointwiseMax` compiles to an out-of-line
+    /// call per vector; a masked select elsewhere. NaN handling follows the instruction (b when either is NaN).
+    @inlinable @inline(__always)
+    public static func max(_ a: Vec, _ b: Vec) -> Vec {
+        #if arch(x86_64)
+        return _mm256_max_ps(a, b)
+        #else
+        return a.replacing(with: b, where: b .> a)
+        #endif
+    }
+
+    /// The largest lane. `SIMD.max()` is a generic out-of-line call.
+    @inlinable @inline(__always)
+    public static func largestLane(_ v: Vec) -> Float {
+        let h = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+        return Swift.max(Swift.max(h[0], h[1]), Swift.max(h[2], h[3]))
+    }
+
+    /// The sum of the lanes.
+    @inlinable @inline(__always)
+    public static func laneSum(_ v: Vec) -> Float { (v.lowHalf + v.highHalf).sum() }
+
+    /// The lane sums of eight vectors as one vector: a tree of horizontal adds, then one exchange of 128-bit halves.
+    /// Written lane by lane, the same shuffles compile to a long chain of inserts and extracts that cost as much as
+    /// the dot products themselves.
+    @inlinable @inline(__always)
+    public static func laneSums(_ a: Vec, _ b: Vec, _ c: Vec, _ d: Vec, _ e: Vec, _ f: Vec, _ g: Vec, _ h: Vec) -> SIMD8<Float> {
+        #if arch(x86_64)
+        let abcd = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d))
+        let efgh = _mm256_hadd_ps(_mm256_hadd_ps(e, f), _mm256_hadd_ps(g, h))
+        return Vec(lowHalf: abcd.lowHalf, highHalf: efgh.lowHalf) + Vec(lowHalf: abcd.highHalf, highHalf: efgh.highHalf)
+        #else
+        return SIMD8(laneSum(a), laneSum(b), laneSum(c), laneSum(d), laneSum(e), laneSum(f), laneSum(g), laneSum(h))
+        #endif
+    }
+}

@@ -1,0 +1,144 @@
+/// The shape of a set of key windows, without their origins: a row-major key grid `keyHeight × keyWidth` and
+/// windows of `height × width` keys.
+@usableFromInline
+struct WindowGeometry {
+    let keyHeight: Int, keyWidth: Int
+    let height: Int, width: Int
+
+    var size: Int { height * width }
+}
+
+/// The queries processed together from one item on, and the band of keys their windows cover: `height` key rows
+/// from the windows' common top row, `width` columns from the leftmost window's left edge.
+struct Band {
+    /// 3, or 1 where the next three queries' windows do not share rows, overlap, or belong to one batch entry.
+    let count: Int
+    let firstKey: Int, width: Int
+    /// Each query's window's first column within the band.
+    let offsets: SIMD3<Int>
+
+    @inline(__always)
+    init(_ item: Int, end: Int, nq: Int, origins: UnsafePointer<Int32>, perBatch: Bool, _ windows: WindowGeometry) {
+        let o = origins + 2 * (perBatch ? item : item % nq)
+        let row = Int(o[0]), column = Int(o[1])
+        if item + 3 <= end && item / nq == (item + 2) / nq {
+            let next = origins + 2 * (perBatch ? item + 1 : (item + 1) % nq)
+            let last = origins + 2 * (perBatch ? item + 2 : (item + 2) % nq)
+            let columns = SIMD3(column, Int(next[1]), Int(last[1]))
+            let left = columns.min(), spread = columns.max() - left
+            if Int(next[0]) == row && Int(last[0]) == row && spread < windows.width {
+                count = 3
+                firstKey = row * windows.keyWidth + left
+                width = windows.width + spread
+                offsets = columns &- left
+                return
+            }
+        }
+        count = 1
+        firstKey = row * windows.keyWidth + column
+        width = windows.width
+        offsets = SIMD3()
+    }
+
+    /// Three queries whose windows start one column apart (neighbours away from the frame's edges): the
+    /// forward pass skips the pairs outside their staircase (`KeyDots.staircase`).
+    @inline(__always)
+    func isStaircase(_ windows: WindowGeometry) -> Bool {
+        count == 3 && offsets == SIMD3(0, 1, 2) && windows.width >= 3
+    }
+
+    /// Pointers to the block's three rows of a [rows, stride] layout; a lone query's row three times.
+    @inline(__always)
+    func rows<P: Strideable>(_ first: P, _ stride: Int) -> (P, P, P) where P.Stride == Int {
+        count == 3 ? (first, first.advanced(by: stride), first.advanced(by: 2 * stride)) : (first, first, first)
+    }
+
+    /// The band columns [lo, hi) of query i's window.
+    @inline(__always)
+    func columns(_ i: Int, _ windows: WindowGeometry) -> (Int32, Int32) {
+        (Int32(offsets[i]), Int32(offsets[i] + windows.width))
+    }
+}
+
+/// One worker's buffers: three rows of band weights, three of weight gradients (backward), a row of zeros, and
+/// the band column of every weight slot for the current band width, so that a query's window is a lane mask
+/// over its row of weights and the softmax runs whole vectors over the band.
+struct BandScratch {
+    /// Slots per row: the widest band (overlapping windows, so at most 2·width − 1 columns) and one slot of slack
+    /// for `KeyDots`' four-lane stores, rounded up to whole vectors. Slots past the band are outside every window.
+    let slots: Int
+    let weights: UnsafeMutablePointer<Float>
+    let columnOf: UnsafeMutablePointer<Int32>
+    var columnsWidth = 0
+    /// The current band's slots, rounded up to whole vectors: what the masked passes run over.
+    var bandSlots = 0
+
+    init(_ windows: WindowGeometry) {
+        slots = Self.wholeVectors(windows.height * (2 * windows.width - 1) + 1)
+        weights = .allocate(capacity: 7 * slots)
+        weights.initialize(repeating: 0, count: 7 * slots)
+        columnOf = .allocate(capacity: slots)
+    }
+
+    func deallocate() {
+        weights.deallocate()
+        columnOf.deallocate()
+    }
+
+    @inline(__always)
+    static func wholeVectors(_ count: Int) -> Int { (count + Vec.scalarCount - 1) & ~(Vec.scalarCount - 1) }
+
+    /// Neighbouring blocks mostly have the same band width, so the table is rebuilt only when it changes.
+    @inline(__always)
+    mutating func setColumns(width: Int, _ windows: WindowGeometry) {
+        guard width != columnsWidth else { return }
+        columnsWidth = width
+        let size = windows.height * width
+        bandSlots = Self.wholeVectors(size)
+        // A running column, not slot % width: a division per slot cost as much as a block's softmax.
+        var column: Int32 = 0
+        for slot in 0..<size {
+            columnOf[slot] = column
+            column += 1
+            if column == width { column = 0 }
+        }
+        for slot in size..<slots { columnOf[slot] = .max }
+    }
+
+    @inline(__always)
+    func window(_ j: Int, _ lo: VecBits, _ hi: VecBits) -> SIMDMask<VecBits> {
+        let column = UnsafeRawPointer(columnOf + j).loadUnaligned(as: VecBits.self)
+        return (column .>= lo) .& (column .< hi)
+    }
+
+    /// The largest weight of a row in band columns [lo, hi).
+    @inline(__always)
+    func windowMax(_ p: UnsafePointer<Float>, _ lo: Int32, _ hi: Int32) -> Float {
+        let l = VecBits(repeating: lo), h = VecBits(repeating: hi), none = Vec(repeating: -.infinity)
+        let lanes = Vec.scalarCount
+        // Two running maxima, so that consecutive vectors do not wait on one another.
+        var m0 = none, m1 = none
+        var j = 0
+        while j + 2 * lanes <= bandSlots {
+            m0 = VectorMath.max(m0, none.replacing(with: VectorMath.load(p + j), where: window(j, l, h)))
+            m1 = VectorMath.max(m1, none.replacing(with: VectorMath.load(p + j + lanes), where: window(j + lanes, l, h)))
+            j += 2 * lanes
+        }
+        if j < bandSlots { m0 = VectorMath.max(m0, none.replacing(with: VectorMath.load(p + j), where: window(j, l, h))) }
+        return VectorMath.largestLane(VectorMath.max(m0, m1))
+    }
+
+    /// p ← exp(p − shift) in band columns [lo, hi), 0 elsewhere; returns the row sum.
+    @inline(__always)
+    func windowExp(_ p: UnsafeMutablePointer<Float>, _ lo: Int32, _ hi: Int32, subtracting shift: Float) -> Float {
+        let l = VecBits(repeating: lo), h = VecBits(repeating: hi), sv = Vec(repeating: shift)
+        var total = Vec()
+        for j in stride(from: 0, to: bandSlots, by: Vec.scalarCount) {
+            var e = Vec()
+            e.replace(with: VectorMath.exp(VectorMath.load(p + j) - sv), where: window(j, l, h))
+            VectorMath.store(e, p + j)
+            total += e
+        }
+        return VectorMath.laneSum(total)
+    }
+}

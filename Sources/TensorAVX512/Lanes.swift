@@ -1,0 +1,46 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
+/// 16 lanes: one AVX-512 register. This target compiles the windowed-attention kernels of `Tensor` (the files
+/// linked here) a second time at this width; this file and `WindowedForward16.swift` are its own.
+public typealias Vec = SIMD16<Float>
+public typealias VecBits = SIMD16<Int32>
+
+extension VectorMath {
+    @inlinable @inline(__always)
+    public static func max(_ a: Vec, _ b: Vec) -> Vec {
+        #if arch(x86_64)
+        return _mm512_max_ps(a, b)
+        #else
+        return a.replacing(with: b, where: b .> a)
+        #endif
+    }
+
+    @inlinable @inline(__always)
+    public static func largestLane(_ v: Vec) -> Float {
+        let e = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+        let h = e.lowHalf.replacing(with: e.highHalf, where: e.highHalf .> e.lowHalf)
+        return Swift.max(Swift.max(h[0], h[1]), Swift.max(h[2], h[3]))
+    }
+
+    @inlinable @inline(__always)
+    public static func laneSum(_ v: Vec) -> Float {
+        let e = v.lowHalf + v.highHalf
+        return (e.lowHalf + e.highHalf).sum()
+    }
+
+    /// The lane sums of eight vectors: each folded to 8 lanes, then `Tensor`'s tree of horizontal adds.
+    @inlinable @inline(__always)
+    public static func laneSums(_ a: Vec, _ b: Vec, _ c: Vec, _ d: Vec, _ e: Vec, _ f: Vec, _ g: Vec, _ h: Vec) -> SIMD8<Float> {
+        let a8 = a.lowHalf + a.highHalf, b8 = b.lowHalf + b.highHalf, c8 = c.lowHalf + c.highHalf, d8 = d.lowHalf + d.highHalf
+        let e8 = e.lowHalf + e.highHalf, f8 = f.lowHalf + f.highHalf, g8 = g.lowHalf + g.highHalf, h8 = h.lowHalf + h.highHalf
+        #if arch(x86_64)
+        let abcd = _mm256_hadd_ps(_mm256_hadd_ps(a8, b8), _mm256_hadd_ps(c8, d8))
+        let efgh = _mm256_hadd_ps(_mm256_hadd_ps(e8, f8), _mm256_hadd_ps(g8, h8))
+        return SIMD8(lowHalf: abcd.lowHalf, highHalf: efgh.lowHalf) + SIMD8(lowHalf: abcd.highHalf, highHalf: efgh.highHalf)
+        #else
+        return SIMD8(a8.sum(), b8.sum(), c8.sum(), d8.sum(), e8.sum(), f8.sum(), g8.sum(), h8.sum())
+        #endif
+    }
+}

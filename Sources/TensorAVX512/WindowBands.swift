@@ -1,0 +1,1 @@
+../Tensor/WindowBands.swift
