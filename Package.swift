@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "VideoIO", dependencies: ["CFFmpeg"]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CPUFeatures"),
-        // The windowed-attention forward kernels of Tensor (linked files) compiled again, 16 lanes wide, for AVX-512.
+        // Kernels of Tensor (linked files: windowed attention, the packed SGEMM) compiled again, 16 lanes wide, for AVX-512.
         .target(name: "TensorAVX512", swiftSettings: avx512Settings),
         .target(name: "Tensor", dependencies: ["CBLAS", "CPUFeatures", "TensorAVX512"], swiftSettings: kernelSettings),
         .target(name: "DiT", dependencies: ["Tensor"], swiftSettings: kernelSettings),

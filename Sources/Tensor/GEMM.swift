@@ -12,7 +12,8 @@ public enum GEMM {
     }
 
     /// OpenBLAS, unless it runs one of its pre-AVX kernel sets: this build needs AVX2 and FMA, so on a processor
-    /// that runs it such a set means OpenBLAS did not recognise the processor, and `PackedGEMM` is faster.
+    /// that runs it such a set means OpenBLAS did not recognise the processor, and `PackedGEMM` (in the widest
+    /// `VectorISA`) is faster.
     /// `FASTVMT_GEMM=openblas|packed` chooses one explicitly (benchmarks compare the two on one machine).
     public static let kernel = chooseKernel(requested: ProcessInfo.processInfo.environment["FASTVMT_GEMM"], openBLASCore: openBLASCore)
 

@@ -1,164 +1,23 @@
-/// The engine's own single-threaded SGEMM (row-major, the same contract as one `cblas_sgemm` call), for machines
-/// where OpenBLAS does not know the processor and falls back to its SSE3 ("Prescott") kernels: OpenBLAS 0.3.21, as
-/// Debian ships it, does so on Emerald Rapids, where this kernel measured about 3× its speed. `GEMM` decides which
-/// of the two runs.
-///
-/// The classic layout (Goto & van de Geijn): op(B) is packed in panels of `depth` rows × 16 columns, op(A) in strips
-/// of 6 rows × `depth`, and a 6 × 16 register tile (twelve vector accumulators) runs over one strip and one panel.
-/// Packing absorbs the transposes and pads the edges with zeros, so the tile kernel has one shape.
-public enum PackedGEMM {
-    static let tileRows = 6, tileColumns = 16
-    /// Depth of one packed block: 256 × 16 floats of B (16 KiB) stay in L1 while a strip of A streams past.
-    static let depth = 256
-    /// Rows of A packed at a time (96 × 256 floats, 96 KiB, for L2).
-    static let rowBlock = 96
-    /// Columns of B packed at a time (256 × 2048 floats, 2 MiB).
-    static let columnBlock = 2048
+internal import TensorAVX512
 
+/// The engine's own SGEMM (`PackedGEMMKernel`), for machines where OpenBLAS does not know the processor and falls
+/// back to its SSE3 ("Prescott") kernels: OpenBLAS 0.3.21, as Debian ships it, does so on Emerald Rapids, where the
+/// AVX2 kernel measured about 3× its speed. `GEMM` decides which of the two runs.
+public enum PackedGEMM {
+    /// One single-threaded call, the same contract as `cblas_sgemm` in row-major order.
     public static func multiply(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, isa: VectorISA = .chosen
     ) {
-        guard m > 0, n > 0 else { return }
-        guard k > 0 else {
-            scale(c, ldc: ldc, m: m, n: n, by: beta)
-            return
-        }
-        let nBlock = min(columnBlock, roundUp(n, tileColumns)), kBlock = min(depth, k), mBlock = min(rowBlock, roundUp(m, tileRows))
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kBlock * nBlock)
-        let packedA = UnsafeMutablePointer<Float>.allocate(capacity: mBlock * kBlock)
-        defer { packedB.deallocate(); packedA.deallocate() }
-        for j0 in stride(from: 0, to: n, by: nBlock) {
-            let nb = min(nBlock, n - j0)
-            for p0 in stride(from: 0, to: k, by: kBlock) {
-                let kb = min(kBlock, k - p0)
-                // Later depth blocks add to what the first wrote.
-                let blockBeta = p0 == 0 ? beta : 1
-                packB(transB, b, ldb, rows: p0, kb, columns: j0, nb, into: packedB)
-                for i0 in stride(from: 0, to: m, by: mBlock) {
-                    let mb = min(mBlock, m - i0)
-                    packA(transA, a, lda, rows: i0, mb, columns: p0, kb, into: packedA)
-                    for jt in stride(from: 0, to: nb, by: tileColumns) {
-                        let panel = packedB + jt * kb
-                        for it in stride(from: 0, to: mb, by: tileRows) {
-                            tile(kb, packedA + it * kb, panel, c + (i0 + it) * ldc + j0 + jt, ldc,
-                                 rows: min(tileRows, mb - it), columns: min(tileColumns, nb - jt), alpha: alpha, beta: blockBeta)
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    @inline(__always)
-    static func roundUp(_ x: Int, _ multiple: Int) -> Int { (x + multiple - 1) / multiple * multiple }
-
-    /// C ← beta·C (beta 0 writes zeros, whatever C held, as BLAS does).
-    static func scale(_ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, by beta: Float) {
-        for i in 0..<m {
-            for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] }
-        }
-    }
-
-    /// op(B)[p0 ..< p0+kb, j0 ..< j0+nb] as panels of 16 columns: panel t holds, for each p, its 16 values
-    /// (zeros past column nb). // [nb/16, kb, 16]
-    @inline(__always)
-    static func packB(_ trans: Bool, _ b: UnsafePointer<Float>, _ ldb: Int, rows p0: Int, _ kb: Int, columns j0: Int, _ nb: Int,
-                      into out: UnsafeMutablePointer<Float>) {
-        for jt in stride(from: 0, to: nb, by: tileColumns) {
-            let width = min(tileColumns, nb - jt), panel = out + jt * kb
-            if !trans && width == tileColumns {
-                for p in 0..<kb {
-                    let row = b + (p0 + p) * ldb + j0 + jt
-                    VectorMath.store(VectorMath.load(row), panel + p * tileColumns)
-                    VectorMath.store(VectorMath.load(row + 8), panel + p * tileColumns + 8)
-                }
-                continue
-            }
-            for p in 0..<kb {
-                let slot = panel + p * tileColumns
-                for j in 0..<tileColumns {
-                    slot[j] = j >= width ? 0 : trans ? b[(j0 + jt + j) * ldb + p0 + p] : b[(p0 + p) * ldb + j0 + jt + j]
-                }
-            }
-        }
-    }
-
-    /// op(A)[i0 ..< i0+mb, p0 ..< p0+kb] as strips of 6 rows: strip t holds, for each p, its 6 values (zeros past
-    /// row mb). // [mb/6, kb, 6]
-    @inline(__always)
-    static func packA(_ trans: Bool, _ a: UnsafePointer<Float>, _ lda: Int, rows i0: Int, _ mb: Int, columns p0: Int, _ kb: Int,
-                      into out: UnsafeMutablePointer<Float>) {
-        for it in stride(from: 0, to: mb, by: tileRows) {
-            let height = min(tileRows, mb - it), strip = out + it * kb
-            if trans {
-                for p in 0..<kb {
-                    let column = a + (p0 + p) * lda + i0 + it
-                    for i in 0..<tileRows { strip[p * tileRows + i] = i < height ? column[i] : 0 }
-                }
-            } else {
-                for i in 0..<tileRows {
-                    guard i < height else {
-                        for p in 0..<kb { strip[p * tileRows + i] = 0 }
-                        continue
-                    }
-                    let row = a + (i0 + it + i) * lda + p0
-                    for p in 0..<kb { strip[p * tileRows + i] = row[p] }
-                }
-            }
-        }
-    }
-
-    /// C[rows, columns] ← alpha · strip · panel + beta · C for one 6 × 16 tile (fewer rows or columns at the edges).
-    @inline(__always)
-    static func tile(_ kb: Int, _ strip: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                     _ ldc: Int, rows: Int, columns: Int, alpha: Float, beta: Float) {
-        var c00 = Vec(), c01 = Vec(), c10 = Vec(), c11 = Vec(), c20 = Vec(), c21 = Vec()
-        var c30 = Vec(), c31 = Vec(), c40 = Vec(), c41 = Vec(), c50 = Vec(), c51 = Vec()
-        var a = strip, b = panel
-        for _ in 0..<kb {
-            let b0 = VectorMath.load(b), b1 = VectorMath.load(b + 8)
-            var x = Vec(repeating: a[0])
-            c00.addProduct(x, b0); c01.addProduct(x, b1)
-            x = Vec(repeating: a[1])
-            c10.addProduct(x, b0); c11.addProduct(x, b1)
-            x = Vec(repeating: a[2])
-            c20.addProduct(x, b0); c21.addProduct(x, b1)
-            x = Vec(repeating: a[3])
-            c30.addProduct(x, b0); c31.addProduct(x, b1)
-            x = Vec(repeating: a[4])
-            c40.addProduct(x, b0); c41.addProduct(x, b1)
-            x = Vec(repeating: a[5])
-            c50.addProduct(x, b0); c51.addProduct(x, b1)
-            a += tileRows
-            b += tileColumns
-        }
-        let av = Vec(repeating: alpha), bv = Vec(repeating: beta)
-        if rows == tileRows && columns == tileColumns {
-            @inline(__always) func put(_ r: Int, _ lo: Vec, _ hi: Vec) {
-                let row = c + r * ldc
-                if beta == 0 {
-                    VectorMath.store(av * lo, row)
-                    VectorMath.store(av * hi, row + 8)
-                } else {
-                    VectorMath.store(av * lo + bv * VectorMath.load(row), row)
-                    VectorMath.store(av * hi + bv * VectorMath.load(row + 8), row + 8)
-                }
-            }
-            put(0, c00, c01); put(1, c10, c11); put(2, c20, c21); put(3, c30, c31); put(4, c40, c41); put(5, c50, c51)
-            return
-        }
-        withUnsafeTemporaryAllocation(of: Vec.self, capacity: 2 * tileRows) { edge in
-            edge[0] = c00; edge[1] = c01; edge[2] = c10; edge[3] = c11; edge[4] = c20; edge[5] = c21
-            edge[6] = c30; edge[7] = c31; edge[8] = c40; edge[9] = c41; edge[10] = c50; edge[11] = c51
-            for r in 0..<rows {
-                let row = c + r * ldc
-                for j in 0..<columns {
-                    let value = alpha * edge[2 * r + j / 8][j % 8]
-                    row[j] = beta == 0 ? value : value + beta * row[j]
-                }
-            }
+        precondition(VectorISA.available.contains(isa), "this processor cannot run \(isa) kernels")
+        switch isa {
+        case .avx2:
+            PackedGEMMKernel.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                                      b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        case .avx512:
+            PackedGEMM16.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                                  b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
     }
 }

@@ -1,4 +1,3 @@
-import CPUFeatures
 import Foundation
 internal import TensorAVX512
 
@@ -57,30 +56,12 @@ public struct KeyWindows: Sendable {
 /// slower at d = 128; scoring a run of bands before weighting their values, to keep each pass's rows in L1, did not
 /// pay either.)
 public enum WindowedAttention {
-    /// The forward pass's vector width: `avx512` runs the same kernels 16 lanes wide (`TensorAVX512`), on
-    /// processors that have AVX-512; the backward pass is 8 lanes wide on every processor.
-    public enum Kernel: String, Sendable {
-        case avx2, avx512
-    }
-
-    /// The kernels this processor can run.
-    public static let available: [Kernel] = fastvmt_has_avx512() != 0 ? [.avx2, .avx512] : [.avx2]
-
-    /// The widest available, or `FASTVMT_WINDOWED=avx2|avx512` where that one is available (benchmarks compare
-    /// the two on one machine).
-    public static let kernel = chooseKernel(requested: ProcessInfo.processInfo.environment["FASTVMT_WINDOWED"], available: available)
-
-    /// `kernel`'s rule, given the variable's value and the kernels the processor runs.
-    public static func chooseKernel(requested: String?, available: [Kernel]) -> Kernel {
-        if let requested, let chosen = Kernel(rawValue: requested), available.contains(chosen) { return chosen }
-        return available.contains(.avx512) ? .avx512 : .avx2
-    }
-
-    /// q [B, Nq, d], k [B, Nk, d], v [B, Nk, dv] → out [B, Nq, dv], log-sum-exp [B, Nq].
+    /// q [B, Nq, d], k [B, Nk, d], v [B, Nk, dv] → out [B, Nq, dv], log-sum-exp [B, Nq]. The backward pass runs
+    /// in AVX2 whatever `isa` is.
     public static func forward(
-        q: Tensor, k: Tensor, v: Tensor, windows: KeyWindows, scale: Float, kernel: Kernel = kernel
+        q: Tensor, k: Tensor, v: Tensor, windows: KeyWindows, scale: Float, isa: VectorISA = .chosen
     ) -> (out: Tensor, logSumExp: Tensor) {
-        precondition(available.contains(kernel), "this processor cannot run the \(kernel) windowed-attention kernel")
+        precondition(VectorISA.available.contains(isa), "this processor cannot run \(isa) kernels")
         let (batch, nq, d, nk, dv) = check(q, k, v, windows)
         var out = Tensor(uninitializedShape: [batch, nq, dv])
         var lse = Tensor(uninitializedShape: [batch, nq])
@@ -92,7 +73,7 @@ public enum WindowedAttention {
             let qs = pq.baseAddress!, ks = pk.baseAddress!, vs = pv.baseAddress!, os = po.baseAddress!, ls = pl.baseAddress!
             let origins = porigin.baseAddress!
             Parallel.chunks(batch * nq, minimumWork: 1 << 12, workPerItem: windows.size * (d + dv)) { items in
-                switch kernel {
+                switch isa {
                 case .avx2:
                     WindowedForwardKernel.run(items, q: qs, k: ks, v: vs, out: os, logSumExp: ls, origins: origins,
                                               perBatchOrigins: perBatch, nq: nq, nk: nk, d: d, dv: dv, windows: geometry, scale: scale)

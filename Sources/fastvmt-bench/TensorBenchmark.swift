@@ -25,7 +25,8 @@ struct TensorBenchmark: ParsableCommand {
         print("workers: \(Parallel.workers); OpenBLAS for the raw columns runs with \(Parallel.workers) threads of its own, "
             + "the engine with OpenBLAS at 1 thread and its own workers; median call of ≥ \(minimum) s of calls; "
             + "against BLAS: median of 3 rounds of such a measurement of each side in turn; "
-            + "OpenBLAS kernels: \(GEMM.openBLASCore)")
+            + "OpenBLAS kernels: \(GEMM.openBLASCore); the engine's GEMM: "
+            + (GEMM.kernel == .packed ? "PackedGEMM (\(VectorISA.chosen.rawValue))" : "OpenBLAS"))
         let parts: [(String, () -> Void)] = [("gemm", gemm), ("attention", attention), ("windowed", windowed), ("block", block)]
         for (name, part) in parts where only.isEmpty || only.contains(name) { part() }
     }
@@ -103,12 +104,12 @@ struct TensorBenchmark: ParsableCommand {
         }
     }
 
-    /// Every windowed kernel this processor runs (`WindowedAttention.available`) against the engine's dense
+    /// The windowed kernel in every instruction set this processor runs (`VectorISA.available`) against the engine's dense
     /// attention, the median of three rounds of one measurement of each: this machine's timings drift by up to 2×
     /// over a run, and a ratio is only as good as its two sides measured close together.
     private func windowed() {
         print("\n### Windowed vs dense attention, one frame pair of the Wan-480p latent grid (30 × 52 = 1560 tokens)\n")
-        print("Dense attention's GEMMs run on \(GEMM.kernel == .packed ? "the engine's PackedGEMM (AVX2)" : "OpenBLAS (\(GEMM.openBLASCore))").\n")
+        print("Dense attention's GEMMs run on \(GEMM.kernel == .packed ? "the engine's PackedGEMM (\(VectorISA.chosen.rawValue))" : "OpenBLAS (\(GEMM.openBLASCore))").\n")
         print("| heads × d | window | windowed kernel | dense (engine) ms | windowed ms | dense / windowed time (goal ≥ 20 for 7×7) | FLOP ratio |")
         print("|---|---|---|---|---|---|---|")
         let (gh, gw) = quick ? (10, 12) : (30, 52)
@@ -117,21 +118,21 @@ struct TensorBenchmark: ParsableCommand {
             let q = random([heads, n, d], seed: 6), k = random([heads, n, d], seed: 7), v = random([heads, n, d], seed: 8)
             let scale = 1 / Float(d).squareRoot()
             let cases = [7, 21].flatMap { size in
-                WindowedAttention.available.map { (KeyWindows.centred(gridHeight: gh, gridWidth: gw, size: size), $0) }
+                VectorISA.available.map { (KeyWindows.centred(gridHeight: gh, gridWidth: gw, size: size), $0) }
             }
             var dense: [Double] = [], local = [[Double]](repeating: [], count: cases.count)
             for _ in 0..<3 {
                 dense.append(Timing.median(minimum: minimum) { _ = Attention.forward(q: q, k: k, v: v, scale: scale) })
-                for (i, (windows, kernel)) in cases.enumerated() {
+                for (i, (windows, isa)) in cases.enumerated() {
                     local[i].append(Timing.median(minimum: minimum) {
-                        _ = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: scale, kernel: kernel)
+                        _ = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: scale, isa: isa)
                     })
                 }
             }
             let denseTime = Timing.median(dense)
-            for (i, (windows, kernel)) in cases.enumerated() {
+            for (i, (windows, isa)) in cases.enumerated() {
                 let time = Timing.median(local[i])
-                print("| \(heads) × \(d) | \(windows.height)×\(windows.width) (r = \(windows.width / 2)) | \(kernel.rawValue) | "
+                print("| \(heads) × \(d) | \(windows.height)×\(windows.width) (r = \(windows.width / 2)) | \(isa.rawValue) | "
                     + "\(f2(denseTime * 1e3)) | \(f2(time * 1e3)) | \(f1(denseTime / time))× | \(f1(Double(n) / Double(windows.size)))× |")
             }
         }

@@ -46,20 +46,11 @@ import Tensor
         let windows = KeyWindows.centred(gridHeight: 5, gridWidth: 6, size: 99)
         #expect(windows.height == 5 && windows.width == 6)
         let dense = Attention.forward(q: q, k: k, v: v, scale: 0.25)
-        for kernel in WindowedAttention.available {
-            let windowed = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: 0.25, kernel: kernel)
-            #expect(scaledError(windowed.out.scalars, dense.out.scalars.map(Double.init)) < 1e-6, "\(kernel)")
-            #expect(scaledError(windowed.logSumExp.scalars, dense.logSumExp.scalars.map(Double.init)) < 1e-6, "\(kernel)")
+        for isa in VectorISA.available {
+            let windowed = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: 0.25, isa: isa)
+            #expect(scaledError(windowed.out.scalars, dense.out.scalars.map(Double.init)) < 1e-6, "\(isa)")
+            #expect(scaledError(windowed.logSumExp.scalars, dense.logSumExp.scalars.map(Double.init)) < 1e-6, "\(isa)")
         }
-    }
-
-    /// The widest kernel unless the variable names another one this processor runs.
-    @Test func kernelChoice() {
-        #expect(WindowedAttention.chooseKernel(requested: nil, available: [.avx2, .avx512]) == .avx512)
-        #expect(WindowedAttention.chooseKernel(requested: "avx2", available: [.avx2, .avx512]) == .avx2)
-        #expect(WindowedAttention.chooseKernel(requested: "avx512", available: [.avx2]) == .avx2)
-        #expect(WindowedAttention.chooseKernel(requested: "sse", available: [.avx2, .avx512]) == .avx512)
-        #expect(WindowedAttention.available.first == .avx2)
     }
 
     /// Work that the threaded path splits across workers (private dk/dv accumulators) against the masked reference.
@@ -132,10 +123,10 @@ import Tensor
         for (a, b) in zip(grads, referenceGrads) {
             #expect(scaledError(a.scalars, b.scalars.map(Double.init)) < 1e-5)
         }
-        // The forward pass of every kernel this processor runs (the gradients above come from the default one).
-        for kernel in WindowedAttention.available {
-            let forward = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: scale, kernel: kernel)
-            #expect(scaledError(forward.out.scalars, reference.value.scalars.map(Double.init)) < 1e-5, "\(kernel)")
+        // The forward pass in every instruction set this processor runs (the gradients above come from the default one).
+        for isa in VectorISA.available {
+            let forward = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: scale, isa: isa)
+            #expect(scaledError(forward.out.scalars, reference.value.scalars.map(Double.init)) < 1e-5, "\(isa)")
         }
     }
 }

@@ -1,0 +1,1 @@
+../Tensor/Transpose8.swift
