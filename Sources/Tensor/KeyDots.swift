@@ -67,11 +67,90 @@ enum KeyDots {
     }
 
     /// The dots of a staircase block: three queries whose windows of `width` keys start one column apart, over
-    /// their run of `width + 2` keys. Query i needs keys i..<i + width only, so of the 3·(width + 2) pairs the six
-    /// outside the staircase are skipped (at width 7, 21 % of the band); their slots keep whatever they held, which
-    /// the masked softmax ignores. Needs width ≥ 3.
+    /// their run of `width + 2` keys. Query i needs keys i..<i + width only; the pairs outside the staircase are
+    /// skipped, and their slots keep whatever they held, which the masked softmax ignores. Needs width ≥ 3.
+    /// With 32 registers, chunks of seven window columns go through `staircaseChunk` and the rest (3 to 9 columns)
+    /// through `narrowStaircase`, left to right, so that each part's stores past its own columns are overwritten by
+    /// the next part or fall outside the windows.
     @inlinable @inline(__always)
     static func staircase(
+        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+        _ keys: UnsafePointer<Float>, width: Int, d: Int, scale: Float,
+        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
+    ) {
+        guard VectorMath.vectorRegisters >= 32 && width >= 7 else {
+            narrowStaircase(a0, a1, a2, keys, width: width, d: d, scale: scale, into: o0, o1, o2)
+            return
+        }
+        var chunks = width / 7, rest = width % 7
+        if rest == 1 || rest == 2 { chunks -= 1; rest += 7 }
+        for chunk in 0..<chunks {
+            let column = 7 * chunk
+            staircaseChunk(a0, a1, a2, keys + column * d, d: d, scale: scale, into: o0 + column, o1 + column, o2 + column)
+        }
+        if rest > 0 {
+            let column = 7 * chunks
+            narrowStaircase(a0, a1, a2, keys + column * d, width: rest, d: d, scale: scale,
+                            into: o0 + column, o1 + column, o2 + column)
+        }
+    }
+
+    /// Seven window columns of a staircase in one pass: query i's dots with keys i..<i + 7 of nine, 21 accumulators,
+    /// each key load feeding up to three of them, and each query's seven sums written as one 8-lane store (at its
+    /// own first column; the eighth lane, 0, lands past them). Where the 3 × 3 blocks of `dots` and the two-key
+    /// passes of `narrowStaircase` load 22 vectors for 21 multiply-adds and wait on 6-long chains, this loads 12.
+    @inlinable @inline(__always)
+    static func staircaseChunk(
+        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+        _ keys: UnsafePointer<Float>, d: Int, scale: Float,
+        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
+    ) {
+        let vectorEnd = d & ~(Vec.scalarCount - 1)
+        let k0 = keys, k1 = k0 + d, k2 = k1 + d, k3 = k2 + d, k4 = k3 + d, k5 = k4 + d, k6 = k5 + d, k7 = k6 + d, k8 = k7 + d
+        var s00 = Vec(), s01 = Vec(), s02 = Vec(), s03 = Vec(), s04 = Vec(), s05 = Vec(), s06 = Vec()
+        var s10 = Vec(), s11 = Vec(), s12 = Vec(), s13 = Vec(), s14 = Vec(), s15 = Vec(), s16 = Vec()
+        var s20 = Vec(), s21 = Vec(), s22 = Vec(), s23 = Vec(), s24 = Vec(), s25 = Vec(), s26 = Vec()
+        var t = 0
+        while t < vectorEnd {
+            let q0 = VectorMath.load(a0 + t), q1 = VectorMath.load(a1 + t), q2 = VectorMath.load(a2 + t)
+            var x = VectorMath.load(k0 + t)
+            s00.addProduct(q0, x)
+            x = VectorMath.load(k1 + t)
+            s01.addProduct(q0, x); s10.addProduct(q1, x)
+            x = VectorMath.load(k2 + t)
+            s02.addProduct(q0, x); s11.addProduct(q1, x); s20.addProduct(q2, x)
+            x = VectorMath.load(k3 + t)
+            s03.addProduct(q0, x); s12.addProduct(q1, x); s21.addProduct(q2, x)
+            x = VectorMath.load(k4 + t)
+            s04.addProduct(q0, x); s13.addProduct(q1, x); s22.addProduct(q2, x)
+            x = VectorMath.load(k5 + t)
+            s05.addProduct(q0, x); s14.addProduct(q1, x); s23.addProduct(q2, x)
+            x = VectorMath.load(k6 + t)
+            s06.addProduct(q0, x); s15.addProduct(q1, x); s24.addProduct(q2, x)
+            x = VectorMath.load(k7 + t)
+            s16.addProduct(q1, x); s25.addProduct(q2, x)
+            x = VectorMath.load(k8 + t)
+            s26.addProduct(q2, x)
+            t += Vec.scalarCount
+        }
+        var r0 = VectorMath.laneSums(s00, s01, s02, s03, s04, s05, s06, Vec())
+        var r1 = VectorMath.laneSums(s10, s11, s12, s13, s14, s15, s16, Vec())
+        var r2 = VectorMath.laneSums(s20, s21, s22, s23, s24, s25, s26, Vec())
+        while t < d {
+            r0 += SIMD8(k0[t], k1[t], k2[t], k3[t], k4[t], k5[t], k6[t], 0) * a0[t]
+            r1 += SIMD8(k1[t], k2[t], k3[t], k4[t], k5[t], k6[t], k7[t], 0) * a1[t]
+            r2 += SIMD8(k2[t], k3[t], k4[t], k5[t], k6[t], k7[t], k8[t], 0) * a2[t]
+            t += 1
+        }
+        store8(r0 * scale, o0)
+        store8(r1 * scale, o1 + 1)
+        store8(r2 * scale, o2 + 2)
+    }
+
+    /// `staircase` as a 3 × 3 block pass over the keys all three queries share (2..<width) and one pass for the
+    /// six edge dots. At width 7, 21 % of the band is skipped.
+    @inlinable @inline(__always)
+    static func narrowStaircase(
         _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
         _ keys: UnsafePointer<Float>, width: Int, d: Int, scale: Float,
         into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
@@ -110,6 +189,11 @@ enum KeyDots {
             t += 1
         }
         return r * scale
+    }
+
+    @inlinable @inline(__always)
+    static func store8(_ x: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: x, as: SIMD8<Float>.self)
     }
 
     @inlinable @inline(__always)

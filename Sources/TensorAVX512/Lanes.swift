@@ -9,6 +9,9 @@ public typealias Vec = SIMD16<Float>
 public typealias VecBits = SIMD16<Int32>
 
 extension VectorMath {
+    /// Vector registers of `Vec`'s width: AVX-512 has 32. Kernels with more accumulators than half of these spill.
+    public static let vectorRegisters = 32
+
     @inlinable @inline(__always)
     public static func max(_ a: Vec, _ b: Vec) -> Vec {
         #if arch(x86_64)

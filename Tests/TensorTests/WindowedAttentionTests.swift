@@ -75,6 +75,21 @@ import Tensor
         expectMaskedReference(q, k, v, upstream, windows, batchOrigins: false, scale: 0.25)
     }
 
+    /// Wider staircases: with 32 vector registers the forward pass takes seven window columns in one pass and the
+    /// rest (3 to 9 columns) in the narrow kernel; widths 8 to 15 give every split (7 + 1 and 7 + 2 go narrow whole).
+    @Test(arguments: [8, 9, 10, 15])
+    func wideStaircasesMatchMaskedReference(size: Int) {
+        var random = SeededRandom(seed: 66 + UInt64(size))
+        let (h, w, d, dv) = (3, 22, 37, 20)
+        let windows = KeyWindows(keyHeight: h, keyWidth: w, height: 2, width: size,
+                                 origins: KeyWindows.centred(gridHeight: h, gridWidth: w, size: size).origins.enumerated().map {
+                                     $0.offset % 2 == 0 ? min($0.element, Int32(h - 2)) : $0.element
+                                 })
+        let q = random.tensor([1, h * w, d]), k = random.tensor([1, h * w, d]), v = random.tensor([1, h * w, dv])
+        let upstream = random.tensor([1, h * w, dv])
+        expectMaskedReference(q, k, v, upstream, windows, batchOrigins: false, scale: 0.25)
+    }
+
     /// Neighbouring queries go three at a time when their windows share rows and overlap. Jittered per-batch origins
     /// mix such blocks (equal, shifted and out-of-order columns) with lone queries (different rows, no overlap), and
     /// d, dv exercise every vector width and tail of the kernels.
