@@ -133,11 +133,13 @@ struct BandScratch {
     func windowExp(_ p: UnsafeMutablePointer<Float>, _ lo: Int32, _ hi: Int32, subtracting shift: Float) -> Float {
         let l = VecBits(repeating: lo), h = VecBits(repeating: hi), sv = Vec(repeating: shift)
         var total = Vec()
-        for j in stride(from: 0, to: bandSlots, by: Vec.scalarCount) {
+        var j = 0
+        while j < bandSlots {
             var e = Vec()
             e.replace(with: VectorMath.exp(VectorMath.load(p + j) - sv), where: window(j, l, h))
             VectorMath.store(e, p + j)
             total += e
+            j += Vec.scalarCount
         }
         return VectorMath.laneSum(total)
     }
