@@ -4,7 +4,7 @@ import _Builtin_intrinsics.intel
 
 /// The SIMD vector every kernel works in: 8 lanes = one AVX2 register (two NEON registers on arm64).
 ///
-/// Some kernels (windowed attention's forward pass, the packed SGEMM) are compiled a second time, 16 lanes wide,
+/// Some kernels (windowed attention's forward and backward passes, the packed SGEMM) are compiled a second time, 16 lanes wide,
 /// by `TensorAVX512`; everything in them that depends on the width comes from this file, of which that target
 /// has its own.
 public typealias Vec = SIMD8<Float>

@@ -2,7 +2,7 @@ import CPUFeatures
 import Foundation
 
 /// The instruction set the engine's own kernels run in: `avx512` runs the kernels that `TensorAVX512` compiles
-/// a second time, 16 lanes wide (the windowed-attention forward pass and `PackedGEMM`), on processors that have
+/// a second time, 16 lanes wide (windowed attention and `PackedGEMM`), on processors that have
 /// AVX-512; everything else is 8 lanes wide (AVX2) on every processor.
 public enum VectorISA: String, Sendable {
     case avx2, avx512

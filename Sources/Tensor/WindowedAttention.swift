@@ -56,8 +56,7 @@ public struct KeyWindows: Sendable {
 /// slower at d = 128; scoring a run of bands before weighting their values, to keep each pass's rows in L1, did not
 /// pay either.)
 public enum WindowedAttention {
-    /// q [B, Nq, d], k [B, Nk, d], v [B, Nk, dv] → out [B, Nq, dv], log-sum-exp [B, Nq]. The backward pass runs
-    /// in AVX2 whatever `isa` is.
+    /// q [B, Nq, d], k [B, Nk, d], v [B, Nk, dv] → out [B, Nq, dv], log-sum-exp [B, Nq].
     public static func forward(
         q: Tensor, k: Tensor, v: Tensor, windows: KeyWindows, scale: Float, isa: VectorISA = .chosen
     ) -> (out: Tensor, logSumExp: Tensor) {
@@ -88,9 +87,12 @@ public enum WindowedAttention {
         return (out, lse)
     }
 
+    /// The gradients of `forward` with respect to q, k and v.
     public static func backward(
-        q: Tensor, k: Tensor, v: Tensor, out: Tensor, logSumExp: Tensor, upstream: Tensor, windows: KeyWindows, scale: Float
+        q: Tensor, k: Tensor, v: Tensor, out: Tensor, logSumExp: Tensor, upstream: Tensor, windows: KeyWindows, scale: Float,
+        isa: VectorISA = .chosen
     ) -> (dq: Tensor, dk: Tensor, dv: Tensor) {
+        precondition(VectorISA.available.contains(isa), "this processor cannot run \(isa) kernels")
         let (batch, nq, d, nk, dvWidth) = check(q, k, v, windows)
         let perBatchOrigins = windows.origins.count == 2 * batch * nq, geometry = windows.geometry
         let dO = upstream.contiguous()
@@ -106,49 +108,19 @@ public enum WindowedAttention {
             let qs = pq.baseAddress!, ks = pk.baseAddress!, vs = pv.baseAddress!, gs = pg.baseAddress!, ls = pl.baseAddress!
             let deltas = pr.baseAddress!
             let dqs = pdq.baseAddress!, dks = pdk.baseAddress!, dvs = pdv.baseAddress!, origins = porigin.baseAddress!
-            Parallel.parts(batch * nq, minimumWork: (batch * nq + parts - 1) / parts, workPerItem: 1) { part, range in
-                var scratch = BandScratch(geometry)
-                defer { scratch.deallocate() }
-                let slots = scratch.slots, probs = scratch.weights, grads = scratch.weights + 3 * slots
-                let zeros = scratch.weights + 6 * slots
+            Parallel.parts(batch * nq, minimumWork: (batch * nq + parts - 1) / parts, workPerItem: 1) { part, items in
                 let dkPart = dks + part * batch * nk * d, dvPart = dvs + part * batch * nk * dvWidth
-                var item = range.lowerBound
-                while item < range.upperBound {
-                    let band = Band(item, end: range.upperBound, nq: nq, origins: origins, perBatch: perBatchOrigins, geometry)
-                    scratch.setColumns(width: band.width, geometry)
-                    let b = item / nq, firstKey = b * nk + band.firstKey
-                    let kBand = ks + firstKey * d, vBand = vs + firstKey * dvWidth
-                    let (q0, q1, q2) = band.rows(qs + item * d, d)
-                    let (g0, g1, g2) = band.rows(gs + item * dvWidth, dvWidth)
-                    let (p0, p1, p2) = band.rows(probs, slots)
-                    let (s0, s1, s2) = band.rows(grads, slots)
-                    for run in 0..<windows.height {
-                        let u = run * band.width
-                        KeyDots.dots(q0, q1, q2, kBand + run * windows.keyWidth * d, count: band.width, d: d, scale: scale,
-                                     into: p0 + u, p1 + u, p2 + u)
-                        KeyDots.dots(g0, g1, g2, vBand + run * windows.keyWidth * dvWidth, count: band.width, d: dvWidth,
-                                     scale: 1, into: s0 + u, s1 + u, s2 + u)
-                    }
-                    for i in 0..<band.count {
-                        let p = probs + i * slots, ds = grads + i * slots
-                        let (lo, hi) = band.columns(i, geometry)
-                        _ = scratch.windowExp(p, lo, hi, subtracting: ls[item + i])
-                        // dS = P ∘ (dP − Σ dO∘O) · scale; zero outside the window because P is.
-                        let delta = Vec(repeating: deltas[item + i]), sv = Vec(repeating: scale)
-                        for j in stride(from: 0, to: scratch.bandSlots, by: Vec.scalarCount) {
-                            VectorMath.store(VectorMath.load(p + j) * (VectorMath.load(ds + j) - delta) * sv, ds + j)
-                        }
-                    }
-                    let (dq0, dq1, dq2) = band.rows(dqs + item * d, d)
-                    KeyBand.combine(s0, s1, s2, rows: kBand, width: d, runs: windows.height, runLength: band.width,
-                                    runStride: windows.keyWidth, scaledBy: SIMD3(repeating: 1), into: dq0, dq1, dq2)
-                    // A lone query's repeated rows would add its contribution three times over; its others weigh zero.
-                    let alone = band.count == 1
-                    KeyBand.scatter(s0, alone ? zeros : s1, alone ? zeros : s2, q0, q1, q2, into: dkPart + firstKey * d, width: d,
-                                    runs: windows.height, runLength: band.width, runStride: windows.keyWidth)
-                    KeyBand.scatter(p0, alone ? zeros : p1, alone ? zeros : p2, g0, g1, g2, into: dvPart + firstKey * dvWidth,
-                                    width: dvWidth, runs: windows.height, runLength: band.width, runStride: windows.keyWidth)
-                    item += band.count
+                switch isa {
+                case .avx2:
+                    WindowedBackwardKernel.run(items, q: qs, k: ks, v: vs, upstream: gs, logSumExp: ls, rowDots: deltas,
+                                               dq: dqs, dk: dkPart, dv: dvPart, origins: origins, perBatchOrigins: perBatchOrigins,
+                                               nq: nq, nk: nk, d: d, dv: dvWidth, windows: geometry, scale: scale)
+                case .avx512:
+                    WindowedBackward16.run(items, q: qs, k: ks, v: vs, upstream: gs, logSumExp: ls, rowDots: deltas,
+                                           dq: dqs, dk: dkPart, dv: dvPart, origins: origins, perBatchOrigins: perBatchOrigins,
+                                           nq: nq, nk: nk, d: d, dv: dvWidth,
+                                           keyHeight: geometry.keyHeight, keyWidth: geometry.keyWidth,
+                                           windowHeight: geometry.height, windowWidth: geometry.width, scale: scale)
                 }
             }
         } } } } } } } } } }

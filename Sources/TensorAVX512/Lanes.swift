@@ -3,8 +3,8 @@ import _Builtin_intrinsics.intel
 #endif
 
 /// 16 lanes: one AVX-512 register. This target compiles the kernels of `Tensor` linked here (windowed
-/// attention's forward pass, the packed SGEMM) a second time at this width; this file and the two entry points
-/// (`WindowedForward16`, `PackedGEMM16`) are its own.
+/// attention's forward and backward passes, the packed SGEMM) a second time at this width; this file and the entry
+/// points (`WindowedForward16`, `WindowedBackward16`, `PackedGEMM16`) are its own.
 public typealias Vec = SIMD16<Float>
 public typealias VecBits = SIMD16<Int32>
 

@@ -138,10 +138,15 @@ import Tensor
         for (a, b) in zip(grads, referenceGrads) {
             #expect(scaledError(a.scalars, b.scalars.map(Double.init)) < 1e-5)
         }
-        // The forward pass in every instruction set this processor runs (the gradients above come from the default one).
+        // Both passes in every instruction set this processor runs (the tape above used the default one).
         for isa in VectorISA.available {
             let forward = WindowedAttention.forward(q: q, k: k, v: v, windows: windows, scale: scale, isa: isa)
             #expect(scaledError(forward.out.scalars, reference.value.scalars.map(Double.init)) < 1e-5, "\(isa)")
+            let backward = WindowedAttention.backward(q: q, k: k, v: v, out: forward.out, logSumExp: forward.logSumExp,
+                                                      upstream: upstream, windows: windows, scale: scale, isa: isa)
+            for (a, b) in zip([backward.dq, backward.dk, backward.dv], referenceGrads) {
+                #expect(scaledError(a.scalars, b.scalars.map(Double.init)) < 1e-5, "\(isa)")
+            }
         }
     }
 }

@@ -1,0 +1,1 @@
+../Tensor/WindowedBackwardKernel.swift
