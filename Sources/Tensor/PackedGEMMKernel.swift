@@ -13,9 +13,9 @@ enum PackedGEMMKernel {
     /// stay in L1 while a strip of A streams past.
     @inline(__always)
     static var depth: Int { 2048 / Vec.scalarCount }
-    /// Rows of A packed at a time (96 × 256 floats, 96 KiB, for L2).
+    /// Rows of A packed at a time (96 × `depth` floats, 96 KiB at 8 lanes and 48 at 16, for L2).
     static let rowBlock = 96
-    /// Columns of B packed at a time (256 × 2048 floats, 2 MiB).
+    /// Columns of B packed at a time (`depth` × 2048 floats, 2 MiB at 8 lanes and 1 at 16).
     static let columnBlock = 2048
 
     @inline(__always)
