@@ -6,12 +6,13 @@ import PackageDescription
 // The kernels are optimised in debug builds too: unoptimised, a short motion transfer takes about 20× longer, and the test
 // suite runs many through the debug binary.
 #if arch(x86_64)
-let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"]),
-                                      .unsafeFlags(["-O"], .when(configuration: .debug))]
+let avx2Flags = ["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"]
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(avx2Flags), .unsafeFlags(["-O"], .when(configuration: .debug))]
 // TensorAVX512 only: Tensor calls into it after asking the processor (CPUFeatures).
-let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c", "-Xcc", "-mavx512f",
-                                                    "-Xcc", "-mavx512vl", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512dq"]),
-                                      .unsafeFlags(["-O"], .when(configuration: .debug))]
+let avx512Settings: [SwiftSetting] = [
+    .unsafeFlags(avx2Flags + ["-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512dq"]),
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+]
 #else
 let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 let avx512Settings = kernelSettings

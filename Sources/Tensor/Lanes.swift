@@ -12,7 +12,8 @@ public typealias Vec = SIMD8<Float>
 public typealias VecBits = SIMD8<Int32>
 
 extension VectorMath {
-    /// Vector registers of `Vec`'s width: AVX2 has 16 (NEON 32 of half the width). Kernels with more accumulators than half of these spill.
+    /// Vector registers of `Vec`'s width: AVX2 has 16 (NEON 32 of half the width). Kernels with more accumulators
+    /// than half of these spill.
     public static let vectorRegisters = 16
 
     /// The lane-wise larger of two vectors. One instruction on x86, where `pointwiseMax` compiles to an out-of-line

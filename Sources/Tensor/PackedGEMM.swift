@@ -10,7 +10,7 @@ public enum PackedGEMM {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, isa: VectorISA = .chosen
     ) {
-        precondition(VectorISA.available.contains(isa), "this processor cannot run \(isa) kernels")
+        isa.requireAvailable()
         switch isa {
         case .avx2:
             PackedGEMMKernel.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,

@@ -19,4 +19,9 @@ public enum VectorISA: String, Sendable {
         if let requested, let isa = VectorISA(rawValue: requested), available.contains(isa) { return isa }
         return available.contains(.avx512) ? .avx512 : .avx2
     }
+
+    /// Stops with a message where this processor cannot run the set: the kernels' entry points check it.
+    func requireAvailable() {
+        precondition(Self.available.contains(self), "this processor cannot run \(self) kernels")
+    }
 }

@@ -60,7 +60,7 @@ public enum WindowedAttention {
     public static func forward(
         q: Tensor, k: Tensor, v: Tensor, windows: KeyWindows, scale: Float, isa: VectorISA = .chosen
     ) -> (out: Tensor, logSumExp: Tensor) {
-        precondition(VectorISA.available.contains(isa), "this processor cannot run \(isa) kernels")
+        isa.requireAvailable()
         let (batch, nq, d, nk, dv) = check(q, k, v, windows)
         var out = Tensor(uninitializedShape: [batch, nq, dv])
         var lse = Tensor(uninitializedShape: [batch, nq])
@@ -92,7 +92,7 @@ public enum WindowedAttention {
         q: Tensor, k: Tensor, v: Tensor, out: Tensor, logSumExp: Tensor, upstream: Tensor, windows: KeyWindows, scale: Float,
         isa: VectorISA = .chosen
     ) -> (dq: Tensor, dk: Tensor, dv: Tensor) {
-        precondition(VectorISA.available.contains(isa), "this processor cannot run \(isa) kernels")
+        isa.requireAvailable()
         let (batch, nq, d, nk, dvWidth) = check(q, k, v, windows)
         let perBatchOrigins = windows.origins.count == 2 * batch * nq, geometry = windows.geometry
         let dO = upstream.contiguous()
