@@ -47,7 +47,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CPUFeatures"),
         // Kernels of Tensor (linked files: windowed attention, the packed SGEMM) compiled again, 16 lanes wide, for AVX-512.
-        .target(name: "TensorAVX512", swiftSettings: avx512Settings),
+        .target(name: "TensorAVX512", dependencies: ["CPUFeatures"], swiftSettings: avx512Settings),
         .target(name: "Tensor", dependencies: ["CBLAS", "CPUFeatures", "TensorAVX512"], swiftSettings: kernelSettings),
         .target(name: "DiT", dependencies: ["Tensor"], swiftSettings: kernelSettings),
         .target(name: "Motion", dependencies: ["Tensor"], swiftSettings: kernelSettings),
@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // VideoIOTests runs fastvmt-bench's memory check in a process of its own and replays the fuzz corpus with fastvmt-fuzz.
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport", "fastvmt-bench", "fastvmt-fuzz"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TensorAVX512"]),
         .testTarget(name: "DiTTests", dependencies: ["DiT"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MotionTests", dependencies: ["Motion"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer"]),

@@ -70,6 +70,49 @@ enum KeyBand {
         }
     }
 
+    /// o = scale · Σ_u p[u] · rows_u: `combine` for one query, eight vectors of its output per pass.
+    @inlinable @inline(__always)
+    static func combine(
+        _ p: UnsafePointer<Float>, rows: UnsafePointer<Float>, width: Int, runs: Int, runLength: Int, runStride: Int,
+        scaledBy scale: Float, into o: UnsafeMutablePointer<Float>
+    ) {
+        let f = Vec(repeating: scale)
+        var c = 0
+        while c + 8 * lanes <= width {
+            var a0 = Vec(), a1 = Vec(), a2 = Vec(), a3 = Vec(), a4 = Vec(), a5 = Vec(), a6 = Vec(), a7 = Vec()
+            for run in 0..<runs {
+                var x = rows + run * runStride * width + c, u = run * runLength
+                for _ in 0..<runLength {
+                    let w = Vec(repeating: p[u])
+                    a0.addProduct(w, VectorMath.load(x)); a1.addProduct(w, VectorMath.load(x + lanes))
+                    a2.addProduct(w, VectorMath.load(x + 2 * lanes)); a3.addProduct(w, VectorMath.load(x + 3 * lanes))
+                    a4.addProduct(w, VectorMath.load(x + 4 * lanes)); a5.addProduct(w, VectorMath.load(x + 5 * lanes))
+                    a6.addProduct(w, VectorMath.load(x + 6 * lanes)); a7.addProduct(w, VectorMath.load(x + 7 * lanes))
+                    x += width
+                    u &+= 1
+                }
+            }
+            VectorMath.store(a0 * f, o + c); VectorMath.store(a1 * f, o + c + lanes)
+            VectorMath.store(a2 * f, o + c + 2 * lanes); VectorMath.store(a3 * f, o + c + 3 * lanes)
+            VectorMath.store(a4 * f, o + c + 4 * lanes); VectorMath.store(a5 * f, o + c + 5 * lanes)
+            VectorMath.store(a6 * f, o + c + 6 * lanes); VectorMath.store(a7 * f, o + c + 7 * lanes)
+            c += 8 * lanes
+        }
+        while c < width {
+            // The rest a vector, then a lane, at a time: one accumulator, so a chain of multiply-adds, rare enough.
+            let vector = c + lanes <= width
+            var a = Vec(), b: Float = 0
+            for run in 0..<runs {
+                let first = rows + run * runStride * width + c, u0 = run * runLength
+                for u in 0..<runLength {
+                    if vector { a.addProduct(Vec(repeating: p[u0 + u]), VectorMath.load(first + u * width)) }
+                    else { b += p[u0 + u] * first[u * width] }
+                }
+            }
+            if vector { VectorMath.store(a * f, o + c); c += lanes } else { o[c] = b * scale; c += 1 }
+        }
+    }
+
     /// `combine` for a staircase block (see `KeyDots.staircase`): runs of `windowWidth + 2` rows, of which query 0
     /// weighs the first `windowWidth`, query 1 the next, query 2 the last; the two rows at each end skip the queries
     /// that do not weigh them. The register block repeats `combine`'s on purpose: shared through a struct of the

@@ -66,6 +66,33 @@ enum KeyDots {
         }
     }
 
+    /// o[j] = scale · a · keys_j for j < count: one query, four keys per pass, for blocks of one query, where `dots`
+    /// would score the same row three times.
+    @inlinable @inline(__always)
+    static func dots(_ a: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, count: Int, d: Int, scale: Float,
+                     into o: UnsafeMutablePointer<Float>) {
+        let vectorEnd = d & ~(Vec.scalarCount - 1)
+        var j = 0
+        while j < count {
+            // A last pass of fewer than four keys repeats the last one and drops the extra sums.
+            let k0 = keys + j * d, k1 = keys + min(j + 1, count - 1) * d
+            let k2 = keys + min(j + 2, count - 1) * d, k3 = keys + min(j + 3, count - 1) * d
+            var s0 = Vec(), s1 = Vec(), s2 = Vec(), s3 = Vec()
+            var t = 0
+            while t < vectorEnd {
+                let q = VectorMath.load(a + t)
+                s0.addProduct(q, VectorMath.load(k0 + t)); s1.addProduct(q, VectorMath.load(k1 + t))
+                s2.addProduct(q, VectorMath.load(k2 + t)); s3.addProduct(q, VectorMath.load(k3 + t))
+                t += Vec.scalarCount
+            }
+            var r = VectorMath.laneSums(s0, s1, s2, s3, Vec(), Vec(), Vec(), Vec()).lowHalf
+            while t < d { r += SIMD4(k0[t], k1[t], k2[t], k3[t]) * a[t]; t += 1 }
+            r *= scale
+            for i in 0..<min(4, count - j) { o[j + i] = r[i] }
+            j += 4
+        }
+    }
+
     /// The dots of a staircase block: three queries whose windows of `width` keys start one column apart, over
     /// their run of `width + 2` keys. Query i needs keys i..<i + width only; the pairs outside the staircase are
     /// skipped, and their slots keep whatever they held, which the masked softmax ignores. Needs width ≥ 3.

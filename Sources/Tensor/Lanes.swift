@@ -51,4 +51,15 @@ extension VectorMath {
         return SIMD8(laneSum(a), laneSum(b), laneSum(c), laneSum(d), laneSum(e), laneSum(f), laneSum(g), laneSum(h))
         #endif
     }
+
+    /// p · 2^n for `exp`, where n is a whole number in [-127, 128] and `shifted` = n + `magic` holds it in its low
+    /// mantissa bits: built into exponent fields, in two halves, since n = -127 alone would build a zero field.
+    @inlinable @inline(__always)
+    public static func scaled(_ p: Vec, byPowerOfTwo n: Vec, shifted: Vec, magic: Vec) -> Vec {
+        let integer = unsafeBitCast(shifted, to: VecBits.self) &- unsafeBitCast(magic, to: VecBits.self)
+        let half = integer &>> 1
+        let scaleA = unsafeBitCast((half &+ 127) &<< 23, to: Vec.self)
+        let scaleB = unsafeBitCast((integer &- half &+ 127) &<< 23, to: Vec.self)
+        return p * scaleA * scaleB
+    }
 }

@@ -1,3 +1,5 @@
+import CPUFeatures
+
 /// The shape of a set of key windows, without their origins: a row-major key grid `keyHeight × keyWidth` and
 /// windows of `height × width` keys.
 @usableFromInline
@@ -45,6 +47,17 @@ struct Band {
     @inline(__always)
     func isStaircase(_ windows: WindowGeometry) -> Bool {
         count == 3 && offsets == SIMD3(0, 1, 2) && windows.width >= 3
+    }
+
+    /// Asks for the keys and values the next block (three queries on) adds in its last window row: that is the
+    /// newest key row, which no earlier query row has used, so it comes from memory rather than L2, late enough to
+    /// stall the dot products (10 % of the forward pass at d = 128). The other rows are in L2 already.
+    @inline(__always)
+    func prefetchNext(keys: UnsafePointer<Float>, d: Int, values: UnsafePointer<Float>, dv: Int, _ windows: WindowGeometry) {
+        let first = (windows.height - 1) * windows.keyWidth + width
+        let lineFloats = 64 / MemoryLayout<Float>.stride
+        for line in stride(from: 0, to: 3 * d, by: lineFloats) { fastvmt_prefetch(keys + first * d + line) }
+        for line in stride(from: 0, to: 3 * dv, by: lineFloats) { fastvmt_prefetch(values + first * dv + line) }
     }
 
     /// Pointers to the block's three rows of a [rows, stride] layout; a lone query's row three times.

@@ -52,9 +52,10 @@ public struct KeyWindows: Sendable {
 /// band of key rows covering all three windows is scored for all three at once, each query masked to its own
 /// columns by a zero weight, so every key and value load feeds three queries; where their windows start one
 /// column apart (the usual case), the forward pass skips the pairs outside each query's window. Other queries go
-/// alone, as a block whose three rows are the same query. (Pairs waste less of the band, 12.5 % against 22 % at 7×7, but measured
-/// slower at d = 128; scoring a run of bands before weighting their values, to keep each pass's rows in L1, did not
-/// pay either.)
+/// alone (one per query row of the Wan grid, 52 = 17 · 3 + 1): the forward pass has one-query kernels for them, the
+/// backward pass runs them as a block whose three rows are the same query. (Pairs waste less of the band, 12.5 %
+/// against 22 % at 7×7, but measured slower at d = 128; scoring a run of bands before weighting their values, to keep
+/// each pass's rows in L1, did not pay either, nor on a 32 KiB L1 with the value sums split in column halves.)
 public enum WindowedAttention {
     /// q [B, Nq, d], k [B, Nk, d], v [B, Nk, dv] → out [B, Nq, dv], log-sum-exp [B, Nq].
     public static func forward(
@@ -71,7 +72,7 @@ public enum WindowedAttention {
         windows.origins.withUnsafeBufferPointer { porigin in
             let qs = pq.baseAddress!, ks = pk.baseAddress!, vs = pv.baseAddress!, os = po.baseAddress!, ls = pl.baseAddress!
             let origins = porigin.baseAddress!
-            Parallel.chunks(batch * nq, minimumWork: 1 << 12, workPerItem: windows.size * (d + dv)) { items in
+            let run = { (items: Range<Int>) in
                 switch isa {
                 case .avx2:
                     WindowedForwardKernel.run(items, q: qs, k: ks, v: vs, out: os, logSumExp: ls, origins: origins,
@@ -82,6 +83,15 @@ public enum WindowedAttention {
                                           keyHeight: geometry.keyHeight, keyWidth: geometry.keyWidth,
                                           windowHeight: geometry.height, windowWidth: geometry.width, scale: scale)
                 }
+            }
+            let workPerItem = windows.size * (d + dv)
+            if batch >= 2 * Parallel.workers && nq * workPerItem >= 1 << 16 {
+                // Whole batch entries (heads), each claimed by whichever worker is free: a core slowed by a neighbour
+                // hands the rest of its share over, where half-and-half ranges waited on it (a few per cent at the
+                // median on a shared 2-core VM), and no range starts mid-frame, with its first band's key rows cold.
+                Parallel.forEach(batch) { b in run(b * nq..<(b + 1) * nq) }
+            } else {
+                Parallel.chunks(batch * nq, minimumWork: 1 << 12, workPerItem: workPerItem, run)
             }
         } } } } } }
         return (out, lse)

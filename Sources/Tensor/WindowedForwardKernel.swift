@@ -24,30 +24,38 @@ enum WindowedForwardKernel {
             let (q0, q1, q2) = band.rows(qs + item * d, d)
             let (p0, p1, p2) = band.rows(scratch.weights, slots)
             let staircase = band.isStaircase(windows)
+            band.prefetchNext(keys: kBand, d: d, values: vBand, dv: dv, windows)
             for run in 0..<windows.height {
                 let u = run * band.width, keys = kBand + run * windows.keyWidth * d
-                if staircase {
+                if band.count == 1 {
+                    KeyDots.dots(q0, keys, count: band.width, d: d, scale: scale, into: p0 + u)
+                } else if staircase {
                     KeyDots.staircase(q0, q1, q2, keys, width: windows.width, d: d, scale: scale, into: p0 + u, p1 + u, p2 + u)
                 } else {
                     KeyDots.dots(q0, q1, q2, keys, count: band.width, d: d, scale: scale, into: p0 + u, p1 + u, p2 + u)
                 }
             }
-            var totals = SIMD3<Float>()
+            // Lanes past the block's queries stay 1, so that their logarithm is harmless.
+            var totals = Vec(repeating: 1), maxima = Vec()
             for i in 0..<band.count {
                 let p = scratch.weights + i * slots
                 let (lo, hi) = band.columns(i, windows)
-                let m = scratch.windowMax(p, lo, hi)
-                totals[i] = scratch.windowExp(p, lo, hi, subtracting: m)
-                ls[item + i] = m + log(totals[i])
+                maxima[i] = scratch.windowMax(p, lo, hi)
+                totals[i] = scratch.windowExp(p, lo, hi, subtracting: maxima[i])
             }
-            if band.count == 1 { totals = SIMD3(repeating: totals[0]) }
+            let lse = maxima + VectorMath.log(totals)
+            for i in 0..<band.count { ls[item + i] = lse[i] }
+            let scales = 1 / SIMD3(totals[0], totals[1], totals[2])
             let (o0, o1, o2) = band.rows(os + item * dv, dv)
-            if staircase {
+            if band.count == 1 {
+                KeyBand.combine(p0, rows: vBand, width: dv, runs: windows.height, runLength: band.width,
+                                runStride: windows.keyWidth, scaledBy: scales[0], into: o0)
+            } else if staircase {
                 KeyBand.combineStaircase(p0, p1, p2, rows: vBand, width: dv, runs: windows.height, windowWidth: windows.width,
-                                         runStride: windows.keyWidth, scaledBy: 1 / totals, into: o0, o1, o2)
+                                         runStride: windows.keyWidth, scaledBy: scales, into: o0, o1, o2)
             } else {
                 KeyBand.combine(p0, p1, p2, rows: vBand, width: dv, runs: windows.height, runLength: band.width,
-                                runStride: windows.keyWidth, scaledBy: 1 / totals, into: o0, o1, o2)
+                                runStride: windows.keyWidth, scaledBy: scales, into: o0, o1, o2)
             }
             item += band.count
         }

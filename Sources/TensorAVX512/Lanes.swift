@@ -47,4 +47,16 @@ extension VectorMath {
         return SIMD8(a8.sum(), b8.sum(), c8.sum(), d8.sum(), e8.sum(), f8.sum(), g8.sum(), h8.sum())
         #endif
     }
+
+    /// p · 2^n for `exp`: one `vscalefps`.
+    @inlinable @inline(__always)
+    public static func scaled(_ p: Vec, byPowerOfTwo n: Vec, shifted: Vec, magic: Vec) -> Vec {
+        #if arch(x86_64)
+        return _mm512_scalef_ps(p, n)
+        #else
+        let integer = unsafeBitCast(shifted, to: VecBits.self) &- unsafeBitCast(magic, to: VecBits.self)
+        let half = integer &>> 1
+        return p * unsafeBitCast((half &+ 127) &<< 23, to: Vec.self) * unsafeBitCast((integer &- half &+ 127) &<< 23, to: Vec.self)
+        #endif
+    }
 }

@@ -53,13 +53,14 @@ import Tensor
         }
     }
 
-    /// Work that the threaded path splits across workers (private dk/dv accumulators) against the masked reference.
+    /// Work that the threaded path splits across workers (private dk/dv accumulators; the forward pass a batch
+    /// entry at a time, with four of them) against the masked reference.
     @Test func largeGridMatchesMaskedReference() {
         var random = SeededRandom(seed: 63)
-        let (h, w, d) = (12, 20, 32)
+        let (h, w, d, batch) = (12, 20, 32, 4)
         let windows = KeyWindows.centred(gridHeight: h, gridWidth: w, size: 7)
-        let q = random.tensor([2, h * w, d]), k = random.tensor([2, h * w, d]), v = random.tensor([2, h * w, 2])
-        let upstream = random.tensor([2, h * w, 2])
+        let q = random.tensor([batch, h * w, d]), k = random.tensor([batch, h * w, d]), v = random.tensor([batch, h * w, 2])
+        let upstream = random.tensor([batch, h * w, 2])
         expectMaskedReference(q, k, v, upstream, windows, batchOrigins: false, scale: 0.2)
     }
 
@@ -88,6 +89,19 @@ import Tensor
         let q = random.tensor([1, h * w, d]), k = random.tensor([1, h * w, d]), v = random.tensor([1, h * w, dv])
         let upstream = random.tensor([1, h * w, dv])
         expectMaskedReference(q, k, v, upstream, windows, batchOrigins: false, scale: 0.25)
+    }
+
+    /// Windows in alternating rows make every query a block of one, which the forward pass runs through its
+    /// one-query kernels: four keys per dot pass with a short last pass (width 5), and value sums eight vectors at a
+    /// time, then a vector, then lanes (dv = 133 at 8 and 16 lanes).
+    @Test func loneQueriesMatchMaskedReference() {
+        var random = SeededRandom(seed: 67)
+        let (h, w, d, dv) = (2, 8, 19, 133), n = h * w
+        let origins = (0..<n).flatMap { [Int32($0 % 2), Int32($0 % 4)] }
+        let windows = KeyWindows(keyHeight: h, keyWidth: w, height: 1, width: 5, origins: origins)
+        let q = random.tensor([1, n, d]), k = random.tensor([1, n, d]), v = random.tensor([1, n, dv])
+        let upstream = random.tensor([1, n, dv])
+        expectMaskedReference(q, k, v, upstream, windows, batchOrigins: false, scale: 0.3)
     }
 
     /// Neighbouring queries go three at a time when their windows share rows and overlap. Jittered per-batch origins

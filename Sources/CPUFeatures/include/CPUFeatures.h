@@ -5,4 +5,7 @@
 /// for), else 0. Swift has no way to ask.
 int fastvmt_has_avx512(void);
 
+/// Asks for the cache line at p to be brought into the caches ahead of its use.
+static inline void fastvmt_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 #endif
