@@ -24,8 +24,8 @@ public enum VectorMath {
         return scaled(p, byPowerOfTwo: n, shifted: shifted, magic: magic)
     }
 
-    /// ln x for positive normal x, relative error below 2e-7 away from x = 1 (Cephes' logf polynomial on the
-    /// mantissa in [√½, √2)). Zero, negative, subnormal and non-finite inputs give meaningless results.
+    /// ln x for positive normal x, with an error below 3e-7 · max(1, |ln x|) (Cephes' logf polynomial on the mantissa
+    /// in [√½, √2)). Zero, negative, subnormal and non-finite inputs give meaningless results.
     @inlinable @inline(__always)
     public static func log(_ x: Vec) -> Vec {
         let bits = unsafeBitCast(x, to: VecBits.self)
