@@ -44,20 +44,35 @@ public enum Reduction {
             out.withUnsafeMutableBufferPointer { po in
                 let src = px.baseAddress!, dst = po.baseAddress!
                 let rows = px.count / max(inner, 1)
+                if innerStride == 1 {
+                    // Whole rows add into output rows (the last axis kept): a vector at a time, the columns split
+                    // across workers, each walking every row over its own columns.
+                    Parallel.chunks(inner, minimumWork: 1 << 16, workPerItem: rows) { columns in
+                        var walk = RowWalk(outer: Array(shape.dropLast()), stridesA: Array(mapped.dropLast()), row: 0)
+                        for r in 0..<rows {
+                            let o = dst + walk.a, row = src + r * inner
+                            var i = columns.lowerBound
+                            while i + Vec.scalarCount <= columns.upperBound {
+                                VectorMath.store(VectorMath.load(o + i) + VectorMath.load(row + i), o + i)
+                                i += Vec.scalarCount
+                            }
+                            while i < columns.upperBound { o[i] += row[i]; i += 1 }
+                            walk.next()
+                        }
+                    }
+                    return
+                }
                 var walk = RowWalk(outer: Array(shape.dropLast()), stridesA: Array(mapped.dropLast()), row: 0)
                 for r in 0..<rows {
                     let offset = walk.a
                     let row = src + r * inner
-                    if innerStride == 0 {
-                        var acc = Vec()
-                        var i = 0
-                        while i + 8 <= inner { acc += VectorMath.load(row + i); i += 8 }
-                        var s = acc.sum()
-                        while i < inner { s += row[i]; i += 1 }
-                        dst[offset] += s
-                    } else {
-                        for i in 0..<inner { dst[offset + i * innerStride] += row[i] }
-                    }
+                    // The last axis is reduced: each row sums into one output.
+                    var acc = Vec()
+                    var i = 0
+                    while i + 8 <= inner { acc += VectorMath.load(row + i); i += 8 }
+                    var s = acc.sum()
+                    while i < inner { s += row[i]; i += 1 }
+                    dst[offset] += s
                     walk.next()
                 }
             }

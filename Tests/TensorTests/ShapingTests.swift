@@ -49,6 +49,22 @@ func referencePermute(_ x: [Double], _ shape: [Int], _ order: [Int]) -> [Double]
         checkOp("sum axis 2", inputs: [x]) { x in
             (0..<12).map { r in (0..<5).map { x[0][r * 5 + $0] }.reduce(0, +) }
         } op: { $0[0].sum(axes: [2]) }
+        checkOp("sum axes [0, 1]", inputs: [x]) { x in
+            (0..<5).map { t in (0..<12).map { x[0][$0 * 5 + t] }.reduce(0, +) }
+        } op: { $0[0].sum(axes: [0, 1]) }
+    }
+
+    /// Leading axes summed with the last kept, large enough for the column split across workers and with a tail
+    /// past the last whole vector, against a plain loop in double precision (relative error ≤ 1e-6).
+    @Test func largeLeadingAxisSum() {
+        var random = SeededRandom(seed: 74)
+        let (a, b, n) = (3, 2, 12_345)
+        let x = random.tensor([a, b, n])
+        let sum = Reduction.sum(x, axes: [0])
+        #expect(sum.shape == [b, n])
+        let values = x.scalars
+        let reference = (0..<b * n).map { i in (0..<a).map { Double(values[$0 * b * n + i]) }.reduce(0, +) }
+        #expect(scaledError(sum.scalars, reference) < 1e-6)
     }
 
     /// Conv3d with kernel = stride, against a direct convolution loop.
