@@ -199,6 +199,32 @@ enum KeyBand {
         into rows: UnsafeMutablePointer<Float>, width: Int, runs: Int, runLength: Int, runStride: Int
     ) {
         var c = 0
+        // With 32 registers, slices four vectors wide: the twelve query vectors stay in registers, and each weight
+        // broadcast feeds four multiply-adds instead of two.
+        while VectorMath.vectorRegisters >= 32 && c + 4 * lanes <= width {
+            let x00 = VectorMath.load(x0 + c), x01 = VectorMath.load(x0 + c + lanes)
+            let x02 = VectorMath.load(x0 + c + 2 * lanes), x03 = VectorMath.load(x0 + c + 3 * lanes)
+            let x10 = VectorMath.load(x1 + c), x11 = VectorMath.load(x1 + c + lanes)
+            let x12 = VectorMath.load(x1 + c + 2 * lanes), x13 = VectorMath.load(x1 + c + 3 * lanes)
+            let x20 = VectorMath.load(x2 + c), x21 = VectorMath.load(x2 + c + lanes)
+            let x22 = VectorMath.load(x2 + c + 2 * lanes), x23 = VectorMath.load(x2 + c + 3 * lanes)
+            for run in 0..<runs {
+                var y = rows + run * runStride * width + c, u = run * runLength
+                for _ in 0..<runLength {
+                    let w0 = Vec(repeating: p0[u]), w1 = Vec(repeating: p1[u]), w2 = Vec(repeating: p2[u])
+                    var y0 = VectorMath.load(y), y1 = VectorMath.load(y + lanes)
+                    var y2 = VectorMath.load(y + 2 * lanes), y3 = VectorMath.load(y + 3 * lanes)
+                    y0.addProduct(w0, x00); y1.addProduct(w0, x01); y2.addProduct(w0, x02); y3.addProduct(w0, x03)
+                    y0.addProduct(w1, x10); y1.addProduct(w1, x11); y2.addProduct(w1, x12); y3.addProduct(w1, x13)
+                    y0.addProduct(w2, x20); y1.addProduct(w2, x21); y2.addProduct(w2, x22); y3.addProduct(w2, x23)
+                    VectorMath.store(y0, y); VectorMath.store(y1, y + lanes)
+                    VectorMath.store(y2, y + 2 * lanes); VectorMath.store(y3, y + 3 * lanes)
+                    y += width
+                    u &+= 1
+                }
+            }
+            c += 4 * lanes
+        }
         while c + 2 * lanes <= width {
             let x00 = VectorMath.load(x0 + c), x01 = VectorMath.load(x0 + c + lanes)
             let x10 = VectorMath.load(x1 + c), x11 = VectorMath.load(x1 + c + lanes)
