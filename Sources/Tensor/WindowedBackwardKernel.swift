@@ -27,12 +27,19 @@ enum WindowedBackwardKernel {
             let (g0, g1, g2) = band.rows(gs + item * dvWidth, dvWidth)
             let (p0, p1, p2) = band.rows(probs, slots)
             let (s0, s1, s2) = band.rows(grads, slots)
+            // A staircase block skips the pairs outside each window, as in the forward pass; the slots it leaves hold
+            // finite leftovers, which the window mask zeroes in P and so in dS.
+            let staircase = band.isStaircase(windows)
             for run in 0..<windows.height {
                 let u = run * band.width
-                KeyDots.dots(q0, q1, q2, kBand + run * windows.keyWidth * d, count: band.width, d: d, scale: scale,
-                             into: p0 + u, p1 + u, p2 + u)
-                KeyDots.dots(g0, g1, g2, vBand + run * windows.keyWidth * dvWidth, count: band.width, d: dvWidth,
-                             scale: 1, into: s0 + u, s1 + u, s2 + u)
+                let keys = kBand + run * windows.keyWidth * d, values = vBand + run * windows.keyWidth * dvWidth
+                if staircase {
+                    KeyDots.staircase(q0, q1, q2, keys, width: windows.width, d: d, scale: scale, into: p0 + u, p1 + u, p2 + u)
+                    KeyDots.staircase(g0, g1, g2, values, width: windows.width, d: dvWidth, scale: 1, into: s0 + u, s1 + u, s2 + u)
+                } else {
+                    KeyDots.dots(q0, q1, q2, keys, count: band.width, d: d, scale: scale, into: p0 + u, p1 + u, p2 + u)
+                    KeyDots.dots(g0, g1, g2, values, count: band.width, d: dvWidth, scale: 1, into: s0 + u, s1 + u, s2 + u)
+                }
             }
             for i in 0..<band.count {
                 let p = probs + i * slots, ds = grads + i * slots
@@ -47,8 +54,13 @@ enum WindowedBackwardKernel {
                 }
             }
             let (dq0, dq1, dq2) = band.rows(dqs + item * d, d)
-            KeyBand.combine(s0, s1, s2, rows: kBand, width: d, runs: windows.height, runLength: band.width,
-                            runStride: windows.keyWidth, scaledBy: SIMD3(repeating: 1), into: dq0, dq1, dq2)
+            if staircase {
+                KeyBand.combineStaircase(s0, s1, s2, rows: kBand, width: d, runs: windows.height, windowWidth: windows.width,
+                                         runStride: windows.keyWidth, scaledBy: SIMD3(repeating: 1), into: dq0, dq1, dq2)
+            } else {
+                KeyBand.combine(s0, s1, s2, rows: kBand, width: d, runs: windows.height, runLength: band.width,
+                                runStride: windows.keyWidth, scaledBy: SIMD3(repeating: 1), into: dq0, dq1, dq2)
+            }
             // A lone query's repeated rows would add its contribution three times over; its others weigh zero.
             let alone = band.count == 1
             KeyBand.scatter(s0, alone ? zeros : s1, alone ? zeros : s2, q0, q1, q2, into: dkPart + firstKey * d, width: d,
