@@ -51,11 +51,12 @@ public struct KeyWindows: Sendable {
 /// Queries go three at a time where their windows share rows and overlap (neighbours in a query row, usually): the
 /// band of key rows covering all three windows is scored for all three at once, each query masked to its own
 /// columns by a zero weight, so every key and value load feeds three queries; where their windows start one
-/// column apart (the usual case), the forward pass skips the pairs outside each query's window. Other queries go
-/// alone (one per query row of the Wan grid, 52 = 17 · 3 + 1): the forward pass has one-query kernels for them, the
-/// backward pass runs them as a block whose three rows are the same query. (Pairs waste less of the band, 12.5 %
-/// against 22 % at 7×7, but measured slower at d = 128; scoring a run of bands before weighting their values, to keep
-/// each pass's rows in L1, did not pay either, nor on a 32 KiB L1 with the value sums split in column halves.)
+/// column apart (the usual case), both passes skip the pairs outside each query's window (but for the backward's
+/// scatter into dk and dv, whose weights are zero there). Other queries go alone (one per query row of the Wan grid,
+/// 52 = 17 · 3 + 1): the forward pass has one-query kernels for them, the backward pass runs them as a block whose
+/// three rows are the same query. (Pairs waste less of the band, 12.5 % against 22 % at 7×7, but measured slower at
+/// d = 128; scoring a run of bands before weighting their values, to keep each pass's rows in L1, did not pay
+/// either, nor on a 32 KiB L1 with the value sums split in column halves.)
 public enum WindowedAttention {
     /// q [B, Nq, d], k [B, Nk, d], v [B, Nk, dv] → out [B, Nq, dv], log-sum-exp [B, Nq].
     public static func forward(
