@@ -98,18 +98,24 @@ enum KeyBand {
             VectorMath.store(a6 * f, o + c + 6 * lanes); VectorMath.store(a7 * f, o + c + 7 * lanes)
             c += 8 * lanes
         }
-        while c < width {
-            // The rest a vector, then a lane, at a time: one accumulator, so a chain of multiply-adds, rare enough.
-            let vector = c + lanes <= width
-            var a = Vec(), b: Float = 0
+        // The rest a vector, then a lane, at a time: one accumulator, so a chain of multiply-adds, rare enough.
+        while c + lanes <= width {
+            var a = Vec()
             for run in 0..<runs {
                 let first = rows + run * runStride * width + c, u0 = run * runLength
-                for u in 0..<runLength {
-                    if vector { a.addProduct(Vec(repeating: p[u0 + u]), VectorMath.load(first + u * width)) }
-                    else { b += p[u0 + u] * first[u * width] }
-                }
+                for u in 0..<runLength { a.addProduct(Vec(repeating: p[u0 + u]), VectorMath.load(first + u * width)) }
             }
-            if vector { VectorMath.store(a * f, o + c); c += lanes } else { o[c] = b * scale; c += 1 }
+            VectorMath.store(a * f, o + c)
+            c += lanes
+        }
+        while c < width {
+            var a: Float = 0
+            for run in 0..<runs {
+                let first = rows + run * runStride * width + c, u0 = run * runLength
+                for u in 0..<runLength { a += p[u0 + u] * first[u * width] }
+            }
+            o[c] = a * scale
+            c += 1
         }
     }
 
