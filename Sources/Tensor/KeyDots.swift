@@ -105,7 +105,26 @@ enum KeyDots {
         _ keys: UnsafePointer<Float>, width: Int, d: Int, scale: Float,
         into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
     ) {
-        guard VectorMath.vectorRegisters >= 32 && width >= 7 else {
+        guard VectorMath.vectorRegisters >= 32 else {
+            // Chunks of four window columns and then of three (12 and 9 accumulators); widths of 6 and more, 3 and 4
+            // split that way, 5 does not.
+            let threes = (4 - width % 4) % 4
+            guard 3 * threes <= width else {
+                narrowStaircase(a0, a1, a2, keys, width: width, d: d, scale: scale, into: o0, o1, o2)
+                return
+            }
+            var column = 0
+            while column < width - 3 * threes {
+                staircaseChunk4(a0, a1, a2, keys + column * d, d: d, scale: scale, into: o0 + column, o1 + column, o2 + column)
+                column += 4
+            }
+            while column < width {
+                staircaseChunk3(a0, a1, a2, keys + column * d, d: d, scale: scale, into: o0 + column, o1 + column, o2 + column)
+                column += 3
+            }
+            return
+        }
+        guard width >= 7 else {
             narrowStaircase(a0, a1, a2, keys, width: width, d: d, scale: scale, into: o0, o1, o2)
             return
         }
@@ -172,6 +191,90 @@ enum KeyDots {
         store8(r0 * scale, o0)
         store8(r1 * scale, o1 + 1)
         store8(r2 * scale, o2 + 2)
+    }
+
+    /// Four window columns of a staircase in one pass, for 16 registers: query i's dots with keys i..<i + 4 of six,
+    /// 12 accumulators, 9 loads per 12 multiply-adds where the 3 × 3 blocks and two-key passes of `narrowStaircase`
+    /// load 6 per 9 and 9 per 6. Each query's four sums are one four-lane store at its own first column.
+    @inlinable @inline(__always)
+    static func staircaseChunk4(
+        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+        _ keys: UnsafePointer<Float>, d: Int, scale: Float,
+        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
+    ) {
+        let vectorEnd = d & ~(Vec.scalarCount - 1)
+        let k0 = keys, k1 = k0 + d, k2 = k1 + d, k3 = k2 + d, k4 = k3 + d, k5 = k4 + d
+        var s00 = Vec(), s01 = Vec(), s02 = Vec(), s03 = Vec()
+        var s10 = Vec(), s11 = Vec(), s12 = Vec(), s13 = Vec()
+        var s20 = Vec(), s21 = Vec(), s22 = Vec(), s23 = Vec()
+        var t = 0
+        while t < vectorEnd {
+            let q0 = VectorMath.load(a0 + t), q1 = VectorMath.load(a1 + t), q2 = VectorMath.load(a2 + t)
+            var x = VectorMath.load(k0 + t)
+            s00.addProduct(q0, x)
+            x = VectorMath.load(k1 + t)
+            s01.addProduct(q0, x); s10.addProduct(q1, x)
+            x = VectorMath.load(k2 + t)
+            s02.addProduct(q0, x); s11.addProduct(q1, x); s20.addProduct(q2, x)
+            x = VectorMath.load(k3 + t)
+            s03.addProduct(q0, x); s12.addProduct(q1, x); s21.addProduct(q2, x)
+            x = VectorMath.load(k4 + t)
+            s13.addProduct(q1, x); s22.addProduct(q2, x)
+            x = VectorMath.load(k5 + t)
+            s23.addProduct(q2, x)
+            t += Vec.scalarCount
+        }
+        var r01 = VectorMath.laneSums(s00, s01, s02, s03, s10, s11, s12, s13)
+        var r2 = VectorMath.laneSums(s20, s21, s22, s23, Vec(), Vec(), Vec(), Vec()).lowHalf
+        while t < d {
+            r01 += SIMD8(k0[t], k1[t], k2[t], k3[t], k1[t], k2[t], k3[t], k4[t]) * SIMD8(lowHalf: SIMD4(repeating: a0[t]), highHalf: SIMD4(repeating: a1[t]))
+            r2 += SIMD4(k2[t], k3[t], k4[t], k5[t]) * a2[t]
+            t += 1
+        }
+        r01 *= scale
+        store4(r01.lowHalf, o0)
+        store4(r01.highHalf, o1 + 1)
+        store4(r2 * scale, o2 + 2)
+    }
+
+    /// `staircaseChunk4` for three window columns: 9 accumulators, 8 loads per 9 multiply-adds. Its four-lane stores
+    /// write one slot past each query's three, which the next chunk overwrites or which lies outside the window.
+    @inlinable @inline(__always)
+    static func staircaseChunk3(
+        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+        _ keys: UnsafePointer<Float>, d: Int, scale: Float,
+        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
+    ) {
+        let vectorEnd = d & ~(Vec.scalarCount - 1)
+        let k0 = keys, k1 = k0 + d, k2 = k1 + d, k3 = k2 + d, k4 = k3 + d
+        var s00 = Vec(), s01 = Vec(), s02 = Vec()
+        var s10 = Vec(), s11 = Vec(), s12 = Vec()
+        var s20 = Vec(), s21 = Vec(), s22 = Vec()
+        var t = 0
+        while t < vectorEnd {
+            let q0 = VectorMath.load(a0 + t), q1 = VectorMath.load(a1 + t), q2 = VectorMath.load(a2 + t)
+            var x = VectorMath.load(k0 + t)
+            s00.addProduct(q0, x)
+            x = VectorMath.load(k1 + t)
+            s01.addProduct(q0, x); s10.addProduct(q1, x)
+            x = VectorMath.load(k2 + t)
+            s02.addProduct(q0, x); s11.addProduct(q1, x); s20.addProduct(q2, x)
+            x = VectorMath.load(k3 + t)
+            s12.addProduct(q1, x); s21.addProduct(q2, x)
+            x = VectorMath.load(k4 + t)
+            s22.addProduct(q2, x)
+            t += Vec.scalarCount
+        }
+        var r = VectorMath.laneSums(s00, s01, s02, s10, s11, s12, s20, s21), r22 = VectorMath.laneSum(s22)
+        while t < d {
+            r += SIMD8(k0[t], k1[t], k2[t], k1[t], k2[t], k3[t], k2[t], k3[t]) * SIMD8(a0[t], a0[t], a0[t], a1[t], a1[t], a1[t], a2[t], a2[t])
+            r22 += a2[t] * k4[t]
+            t += 1
+        }
+        r *= scale
+        store4(r.lowHalf, o0)
+        store4(SIMD4(r[3], r[4], r[5], 0), o1 + 1)
+        store4(SIMD4(r[6], r[7], r22 * scale, 0), o2 + 2)
     }
 
     /// `staircase` as a 3 × 3 block pass over the keys all three queries share (2..<width) and one pass for the
