@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Tensor
 
@@ -47,4 +48,35 @@ import Tensor
         let filled = Tensor(repeating: -2, shape: shape)
         #expect(filled.scalars.allSatisfy { $0 == -2 })
     }
+
+    /// The engine's workers free and request large tensors at the same time: no buffer may go to two holders, and
+    /// the cache stays within its capacity. Each holder writes its own tag through the whole buffer's first and last
+    /// pages and checks that it is still there before giving the buffer back.
+    @Test func concurrentHoldersNeverShareABuffer() {
+        let cache = LargeBufferCache(capacity: 12 * Self.mib)
+        let sizes = [4 * Self.mib, 6 * Self.mib]
+        let clashes = Counter()
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for round in 0..<40 {
+                let bytes = sizes[(worker + round) % 2]
+                let buffer = cache.allocate(byteCount: bytes).bindMemory(to: Int.self, capacity: bytes / 8)
+                let tag = worker << 16 | round, last = bytes / 8 - 1
+                buffer[0] = tag
+                buffer[last] = tag
+                usleep(20)
+                if buffer[0] != tag || buffer[last] != tag { clashes.add() }
+                cache.release(UnsafeMutableRawPointer(buffer), byteCount: bytes)
+            }
+        }
+        #expect(clashes.value == 0)
+        #expect(cache.cachedBytes <= cache.capacity)
+        #expect(cache.reuseCount > 0, "the rounds reused freed buffers")
+    }
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
