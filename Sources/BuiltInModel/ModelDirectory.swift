@@ -4,7 +4,7 @@ import Transfer
 
 /// A model in the layout scripts/train_model.py exports (and the built-in model ships): config.json (diffusers'
 /// WanTransformer3DModel config), model.safetensors (transformer and text-encoder weights), model.json
-/// (vocabulary, text length, codec geometry).
+/// (vocabulary, text length, codec geometry, what the transformer predicts, the sampler's shift).
 public struct ModelDirectory: Sendable {
     public struct Manifest: Codable, Sendable {
         public struct Codec: Codable, Sendable {
@@ -21,11 +21,13 @@ public struct ModelDirectory: Sendable {
         public var trainedSteps: Int?
         public var prediction: TransferModel.Prediction?
         public var minimumSigma: Double?
+        public var samplingShift: Double?
         enum CodingKeys: String, CodingKey {
             case words, codec, prediction
             case maxWords = "max_words"
             case trainedSteps = "trained_steps"
             case minimumSigma = "min_sigma"
+            case samplingShift = "sampling_shift"
         }
     }
 
@@ -62,7 +64,8 @@ public struct ModelDirectory: Sendable {
                 throw ModelError.unreadable(url.path, "codec gives \(codec.channels) channels, the transformer takes \(config.inChannels)")
             }
             return TransferModel(transformer: transformer, textEncoder: text, codec: codec,
-                                 prediction: manifest.prediction ?? .velocity, minimumSigma: manifest.minimumSigma ?? 0.05)
+                                 prediction: manifest.prediction ?? .velocity, minimumSigma: manifest.minimumSigma ?? 0.05,
+                                 samplingShift: manifest.samplingShift ?? TransferModel.defaultSamplingShift)
         } catch let error as ModelError {
             throw error
         } catch {

@@ -15,15 +15,21 @@ public struct TransferModel: Sendable {
     public let prediction: Prediction
     /// The smallest σ a sample prediction is divided by (as in training).
     public let minimumSigma: Double
+    /// The sampler's shift where the preset leaves it to the model. A model with fewer tokens suits a smaller one
+    /// (SD3, Esser et al. 2024, §5.3.2).
+    public let samplingShift: Double
+    /// FastVMT's shift (later commit), for Wan2.1-1.3B at 480p: the shift of a model that names none.
+    public static let defaultSamplingShift = 7.0
 
     public init(transformer: WanTransformer, textEncoder: any TextEncoder, codec: any LatentCodec,
-                prediction: Prediction = .velocity, minimumSigma: Double = 0.05) {
+                prediction: Prediction = .velocity, minimumSigma: Double = 0.05, samplingShift: Double = defaultSamplingShift) {
         precondition(textEncoder.textDim == transformer.config.textDim, "text encoder gives \(textEncoder.textDim), model reads \(transformer.config.textDim)")
         self.transformer = transformer
         self.textEncoder = textEncoder
         self.codec = codec
         self.prediction = prediction
         self.minimumSigma = minimumSigma
+        self.samplingShift = samplingShift
     }
 
     /// The velocity the sampler steps with, from the transformer's output at `sample` and noise level `sigma`:
@@ -48,6 +54,9 @@ public struct MotionTransfer: Sendable {
         progress: ((Int, Int) -> Void)? = nil
     ) -> (video: Tensor, report: TransferReport) {
         let clock = ContinuousClock()
+        var preset = preset
+        let shift = preset.shift ?? model.samplingShift
+        preset.shift = shift
         var report = TransferReport(preset: preset, prompt: prompt)
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         func timed<T>(_ stage: String, _ body: () -> T) -> T {
@@ -78,7 +87,7 @@ public struct MotionTransfer: Sendable {
         var noiseSource = SeededNoise(seed: preset.seed)
         let noise = noiseSource.normal(source.shape)
         let startIndex = FlowMatching.startIndex(steps: preset.steps, strength: preset.strength)
-        var sampler = Sampler(preset, startIndex: startIndex)
+        var sampler = Sampler(preset, shift: shift, startIndex: startIndex)
         var latents = FlowMatching.noised(source, noise: noise, sigma: sampler.sigmas[startIndex])
 
         var fixedReference: Tensor?

@@ -54,7 +54,9 @@ public struct Preset: Codable, Equatable, Sendable {
     // The sampler.
     public var sampler: SamplerKind
     public var steps: Int
-    public var shift: Double
+    /// The σ schedule's shift; nil (the built-in presets) takes the model's (`TransferModel.samplingShift`). A shift
+    /// suits a model's noise levels and resolution, not a guidance method: FastVMT's 7 is Wan2.1-1.3B's at 480p.
+    public var shift: Double?
     public var guidanceScale: Float
     /// SDEdit start: 1 = pure noise.
     public var strength: Double
@@ -79,13 +81,13 @@ public struct Preset: Codable, Equatable, Sendable {
     /// τ = 1, window flow over j ∈ [i, i+4) with 3×4 tiles and 21×21 windows on the 30×52 grid (scaled here to the
     /// small model's grid: 1×1 tiles on 8×8 are too fine to search, 2×2 tiles and 5×5 windows keep the same share of
     /// the frame), L = 5·L_amf + L_win, AdamW lr 0.003 → 0.002, 10 iterations on the first 10 of 50 steps, a
-    /// fresh gradient at iterations 0, 3, 6, 9, SDEdit strength 0.75, shift 7, CFG 5.8.
+    /// fresh gradient at iterations 0, 3, 6, 9, SDEdit strength 0.75, CFG 5.8 (and shift 7, Wan-1.3B's: `shift`).
     public static let fast = Preset(
         name: "fast", blockFraction: 14.0 / 30, rope: true, heads: .averageQueriesAndKeys, temperature: 1,
         flow: .window, pairs: .forward, frameSpan: 4, window: WindowSettings(tileHeight: 2, tileWidth: 2, size: 5),
         reference: .noisedEachStep, loss: .amf, amfWeight: 5, windowLossWeight: 1,
         guidedSteps: 10, iterations: 10, learningRateStart: 0.003, learningRateEnd: 0.002, weightDecay: 0.01, skipInterval: 3,
-        sampler: .euler, steps: 50, shift: 7, guidanceScale: 5.8, strength: 0.75, seed: 0
+        sampler: .euler, steps: 50, shift: nil, guidanceScale: 5.8, strength: 0.75, seed: 0
     )
 
     /// FastVMT's method without step skipping: every iteration computes a fresh gradient.
@@ -105,7 +107,7 @@ public struct Preset: Codable, Equatable, Sendable {
         flow: .global, pairs: .all, frameSpan: 4, window: WindowSettings(tileHeight: 2, tileWidth: 2, size: 5),
         reference: .cleanArgmax, loss: .maskedMSE, amfWeight: 1, windowLossWeight: 0,
         guidedSteps: 10, iterations: 5, learningRateStart: 0.002, learningRateEnd: 0.001, weightDecay: 0, skipInterval: 1,
-        sampler: .euler, steps: 50, shift: 7, guidanceScale: 5.8, strength: 0.75, seed: 0
+        sampler: .euler, steps: 50, shift: nil, guidanceScale: 5.8, strength: 0.75, seed: 0
     )
 
     public static let builtIn: [Preset] = [fast, ditflow, quality]
@@ -126,6 +128,7 @@ public struct Preset: Codable, Equatable, Sendable {
     public func validated() throws -> Preset {
         func check(_ ok: Bool, _ what: String) throws { if !ok { throw PresetError.invalid(name, what) } }
         try check(steps >= 1, "steps must be at least 1")
+        try check(shift.map { $0 > 0 } ?? true, "shift must be positive")
         try check(guidedSteps >= 0 && iterations >= 0, "guided steps and iterations must not be negative")
         try check(skipInterval >= 1, "skip interval must be at least 1")
         try check(frameSpan >= 1, "frame span must be at least 1")

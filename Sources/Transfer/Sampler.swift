@@ -6,10 +6,10 @@ enum Sampler {
     case euler(FlowMatchEulerScheduler)
     case unipc(UniPCScheduler)
 
-    init(_ preset: Preset, startIndex: Int) {
+    init(_ preset: Preset, shift: Double, startIndex: Int) {
         switch preset.sampler {
-        case .euler: self = .euler(FlowMatchEulerScheduler(steps: preset.steps, shift: preset.shift))
-        case .unipc: self = .unipc(UniPCScheduler(steps: preset.steps, flowShift: preset.shift, startIndex: startIndex))
+        case .euler: self = .euler(FlowMatchEulerScheduler(steps: preset.steps, shift: shift))
+        case .unipc: self = .unipc(UniPCScheduler(steps: preset.steps, flowShift: shift, startIndex: startIndex))
         }
     }
 

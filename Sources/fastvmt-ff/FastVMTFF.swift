@@ -105,6 +105,7 @@ struct FastVMTFF: ParsableCommand {
     @Option(help: "Learning rate (start; the end keeps the preset's ratio).") var lr: Float?
     @Option(help: "Seed of the noise.") var seed: UInt64?
     @Option(help: "Classifier-free guidance scale.") var guidance: Float?
+    @Option(help: "Shift of the noise schedule (default: the model's, shown by --model-info).") var shift: Double?
     @Option(help: "How far the source is noised before generation (1 = pure noise).") var strength: Double?
 
     @Option(help: ArgumentHelp("A model directory (the layout scripts/train_model.py exports) instead of the built-in model.",
@@ -287,6 +288,7 @@ struct FastVMTFF: ParsableCommand {
             }
             if let seed { p.seed = seed }
             if let guidance { p.guidanceScale = guidance }
+            if let shift { p.shift = shift }
             if let strength { p.strength = strength }
             return try p.validated()
         } catch {

@@ -28,6 +28,7 @@ final class PresetTests: XCTestCase {
         XCTAssertEqual(Preset.fast.block(ofLayers: 6), 3)
         XCTAssertEqual(Preset.ditflow.block(ofLayers: 6), 3)
         XCTAssertEqual(Preset.fast.learningRate(iteration: 0), 0.003)
+        XCTAssertTrue(Preset.builtIn.allSatisfy { $0.shift == nil }, "the sampler's shift is the model's")
         XCTAssertEqual(Preset.fast.learningRate(iteration: 5), 0.0025, accuracy: 1e-7)
     }
 
@@ -36,5 +37,8 @@ final class PresetTests: XCTestCase {
         var bad = Preset.fast
         bad.skipInterval = 0
         XCTAssertThrowsError(try bad.validated()) { XCTAssertTrue("\($0)".contains("skip interval")) }
+        var negative = Preset.fast
+        negative.shift = 0
+        XCTAssertThrowsError(try negative.validated()) { XCTAssertTrue("\($0)".contains("shift")) }
     }
 }

@@ -82,6 +82,28 @@ final class TransferTests: XCTestCase {
         XCTAssertNotEqual(transfer.run(video: video, prompt: "blue circle", preset: other).video.scalars, a.scalars)
     }
 
+    /// The built-in presets leave the shift to the model; a preset's own shift wins. The report says which ran.
+    func testTheShiftIsTheModelsUnlessThePresetNamesOne() {
+        let tiny = TinyModel.make()
+        XCTAssertEqual(tiny.samplingShift, TransferModel.defaultSamplingShift)
+        let shiftThree = MotionTransfer(model: TransferModel(transformer: tiny.transformer, textEncoder: tiny.textEncoder,
+                                                             codec: tiny.codec, samplingShift: 3))
+        let video = TinyModel.movingSquare(frames: 4)
+        let preset = schedule(.fast, iterations: 2)
+        XCTAssertNil(preset.shift)
+        let left = shiftThree.run(video: video, prompt: "blue circle", preset: preset)
+        XCTAssertEqual(left.report.preset.shift, 3)
+        var named = preset
+        named.shift = 3
+        let sameOnDefault = MotionTransfer(model: tiny).run(video: video, prompt: "blue circle", preset: named)
+        XCTAssertEqual(sameOnDefault.video.scalars.map(\.bitPattern), left.video.scalars.map(\.bitPattern))
+        named.shift = 5
+        let overridden = shiftThree.run(video: video, prompt: "blue circle", preset: named)
+        XCTAssertEqual(overridden.report.preset.shift, 5)
+        XCTAssertNotEqual(overridden.video.scalars, left.video.scalars)
+        XCTAssertEqual(MotionTransfer(model: tiny).run(video: video, prompt: "blue circle", preset: preset).report.preset.shift, 7)
+    }
+
     /// The optimiser on a fixed problem (one timestep, fixed reference from the source clip): L falls.
     func testTheOptimiserLowersTheMotionLoss() {
         let model = TinyModel.make()

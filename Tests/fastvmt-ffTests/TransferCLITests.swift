@@ -67,6 +67,7 @@ import TestSupport
         #expect(info.status == 0)
         let text = String(decoding: info.stdout, as: UTF8.self)
         #expect(text.contains("vocabulary") && text.contains("circle") && text.contains("checkered"))
+        #expect(text.contains("sampling shift: 3.0"), "the built-in model's manifest names its shift")
         let presets = String(decoding: try run(binary, ["--list-presets"]).stdout, as: UTF8.self)
         #expect(presets.split(separator: "\n").map { $0.split(separator: "\t")[0] } == ["fast", "ditflow", "quality"])
     }
