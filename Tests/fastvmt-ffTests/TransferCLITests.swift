@@ -26,6 +26,7 @@ import TestSupport
         #expect(json["freshGradients"] as? Int == 1, "fast: iterations 0 of 3 fresh (interval 3)")
         #expect(json["reusedGradients"] as? Int == 2)
         #expect((json["seconds"] as? [String: Double])?["guidance"] != nil)
+        #expect((json["preset"] as? [String: Any])?["shift"] as? Double == 3, "the preset leaves the shift to the built-in model")
         #expect(try dir.contents() == ["out.mp4", "run.json"])
     }
 
@@ -52,6 +53,7 @@ import TestSupport
             (["--prompt", "a red circle", "--preset", "fastest"], "no preset named fastest"),
             (["--prompt", "   "], "--prompt is empty"),
             (["--prompt", "a red circle", "--skip", "0"], "skip interval"),
+            (["--prompt", "a red circle", "--shift", "0"], "shift must be positive"),
             (["--prompt", "a red circle", "--size", "33x33"], "must be even"),
             (["--prompt", "a red circle", "--model", dir.path("nowhere")], "no such model directory"),
         ] {
