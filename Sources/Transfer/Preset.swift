@@ -81,7 +81,7 @@ public struct Preset: Codable, Equatable, Sendable {
     /// τ = 1, window flow over j ∈ [i, i+4) with 3×4 tiles and 21×21 windows on the 30×52 grid (scaled here to the
     /// small model's grid: 1×1 tiles on 8×8 are too fine to search, 2×2 tiles and 5×5 windows keep the same share of
     /// the frame), L = 5·L_amf + L_win, AdamW lr 0.003 → 0.002, 10 iterations on the first 10 of 50 steps, a
-    /// fresh gradient at iterations 0, 3, 6, 9, SDEdit strength 0.75, CFG 5.8 (and shift 7, Wan-1.3B's: `shift`).
+    /// fresh gradient at iterations 0, 3, 6, 9, SDEdit strength 0.75, CFG 5.8. Its shift, 7, is left to the model (`shift`).
     public static let fast = Preset(
         name: "fast", blockFraction: 14.0 / 30, rope: true, heads: .averageQueriesAndKeys, temperature: 1,
         flow: .window, pairs: .forward, frameSpan: 4, window: WindowSettings(tileHeight: 2, tileWidth: 2, size: 5),
