@@ -52,6 +52,9 @@ public struct ModelDirectory: Sendable {
         }
     }
 
+    /// The sampler's shift the manifest names, else the default for a model that names none.
+    public var samplingShift: Double { manifest.samplingShift ?? TransferModel.defaultSamplingShift }
+
     /// The transformer, text encoder and codec, ready to run.
     public func load() throws -> TransferModel {
         do {
@@ -65,7 +68,7 @@ public struct ModelDirectory: Sendable {
             }
             return TransferModel(transformer: transformer, textEncoder: text, codec: codec,
                                  prediction: manifest.prediction ?? .velocity, minimumSigma: manifest.minimumSigma ?? 0.05,
-                                 samplingShift: manifest.samplingShift ?? TransferModel.defaultSamplingShift)
+                                 samplingShift: samplingShift)
         } catch let error as ModelError {
             throw error
         } catch {

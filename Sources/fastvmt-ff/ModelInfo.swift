@@ -1,6 +1,5 @@
 import BuiltInModel
 import DiT
-import Transfer
 
 /// `--model-info`: what the model is, and every word its text encoder knows.
 enum ModelInfo {
@@ -13,7 +12,7 @@ enum ModelInfo {
             frames: \(m.codec.frames) at \(m.codec.size)×\(m.codec.size) (each \(m.codec.frameGroup) frames × \(m.codec.pixelGroup)×\(m.codec.pixelGroup) \
             pixels is one latent position)
             text: up to \(m.maxWords) words; trained for \(m.trainedSteps.map(String.init) ?? "?") steps
-            sampling shift: \(m.samplingShift ?? TransferModel.defaultSamplingShift) (where the preset leaves it to the model)
+            sampling shift: \(directory.samplingShift) (where the preset leaves it to the model)
             vocabulary (\(m.words.count) words): \(m.words.joined(separator: " "))
             """
     }
