@@ -7,7 +7,7 @@ Run from the repository root (developer machine or the lent GPU machine; never i
     swift build -c release --product fastvmt-bench
     pip install -r scripts/requirements.txt
     python3 scripts/train_model.py --steps 4000 --checkpoint .train/ckpt.pt      # resumes if the checkpoint exists
-    python3 scripts/train_model.py --steps 12000 --from-resource                  # or continues from the shipped weights
+    python3 scripts/train_model.py --steps 12000 --init Sources/BuiltInModel/Resources  # or continues from exported weights
     python3 scripts/train_model.py --export-only --checkpoint .train/ckpt.pt     # writes the SwiftPM resource
 
 Model space (the Swift PixelCodec does the same): 16 frames of 64x64 RGB in [0, 1] -> x*2-1 -> each 2-frame x 4x4-pixel
@@ -143,8 +143,9 @@ def main():
     parser.add_argument("--checkpoint", default=str(ROOT / ".train" / "ckpt.pt"))
     parser.add_argument("--checkpoint-every", type=int, default=100)
     parser.add_argument("--export-only", action="store_true")
-    parser.add_argument("--from-resource", action="store_true",
-                        help="without a checkpoint, continue from the weights in Sources/BuiltInModel/Resources")
+    parser.add_argument("--init", metavar="DIR",
+                        help="without a checkpoint, continue from exported weights (the resource or grow_model.py's)")
+    parser.add_argument("--out", metavar="DIR", default=str(RESOURCE), help="where the weights are exported")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--bf16", action="store_true", help="bfloat16 autocast (weights, optimiser and EMA stay float32)")
     parser.add_argument("--compile", action="store_true", help="torch.compile the transformer (about a minute to start)")
@@ -173,10 +174,11 @@ def main():
         STATE["step"] = step
         torch.set_rng_state(state["rng"])
         print(f"resumed at step {step}", flush=True)
-    elif args.from_resource:
-        # The shipped weights (the EMA, in F16) start both copies; the optimiser's moments start afresh.
-        shipped = load_file(RESOURCE / "model.safetensors")
-        manifest = json.loads((RESOURCE / "model.json").read_text())
+    elif args.init:
+        # Exported weights (the EMA, in F16) start both copies; the optimiser's moments start afresh.
+        init = pathlib.Path(args.init)
+        shipped = load_file(init / "model.safetensors")
+        manifest = json.loads((init / "model.json").read_text())
         text_state = {k[len("text_encoder."):]: v.float() for k, v in shipped.items() if k.startswith("text_encoder.")}
         text_state["position_embedding"] = text_state.pop("position_embedding.weight")
         model_state = {k: v.float() for k, v in shipped.items() if not k.startswith("text_encoder.")}
@@ -185,9 +187,9 @@ def main():
         step = STATE["step"] = manifest["trained_steps"]
         generator_seed = FIRST_TRAINING_SEED + 8 * step
         warmup_start = step
-        print(f"started from the shipped weights at step {step}", flush=True)
+        print(f"started from {init} at step {step}", flush=True)
     if args.export_only:
-        export(ema_model, ema_text, words)
+        export(ema_model, ema_text, words, pathlib.Path(args.out))
         return
     torch.manual_seed(1234 + step)
     model.to(device).train(); text.to(device).train(); ema_model.to(device)
@@ -231,7 +233,7 @@ def main():
             os.replace(str(ckpt) + ".tmp", ckpt)
     stream.process.kill()
     STATE["step"] = step
-    export(ema_model.cpu(), ema_text.cpu(), words)
+    export(ema_model.cpu(), ema_text.cpu(), words, pathlib.Path(args.out))
 
 
 if __name__ == "__main__":

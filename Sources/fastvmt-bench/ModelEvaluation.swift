@@ -20,6 +20,7 @@ struct ModelEvaluation: ParsableCommand {
     @Option(help: "Presets to compare (the first is also run without guidance).") var presets = ["fast", "ditflow"]
     @Option(help: "Write a contact sheet (source over generated) of the first clips here, as PNG.") var contactSheet: String?
     @Option(help: "Clips on the contact sheet.") var sheetClips = 2
+    @Option(help: "A model directory (scripts/train_model.py's export) instead of the built-in model.") var model: String?
 
     struct Outcome {
         var colour = 0, shape = 0, found = 0, clips = 0
@@ -28,8 +29,8 @@ struct ModelEvaluation: ParsableCommand {
     }
 
     func run() throws {
-        let model = try ModelDirectory.builtIn().load()
-        let transfer = MotionTransfer(model: model)
+        let directory = try model.map { try ModelDirectory(url: URL(fileURLWithPath: $0)) } ?? ModelDirectory.builtIn()
+        let transfer = MotionTransfer(model: try directory.load())
         var variants: [(String, Preset)] = try presets.map { ($0, try Preset.named($0)) }
         var control = variants[0].1
         control.iterations = 0
