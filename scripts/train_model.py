@@ -24,6 +24,11 @@ Denoise", 2025); the loss is on the velocity it implies, (x_s - x0_pred) / max(s
 10 % of captions dropped to the empty prompt (for classifier-free guidance); AdamW; EMA weights are exported.
 Training clips use seeds from 1_000_000 up; seeds below 1_000_000 are held out for evaluation.
 From step 32 800 on, `--bf16 --compile` (on 2 CPU cores 0.49 -> 0.28 s for a batch's forward and backward).
+Tried on 2026-12-03 and not kept: the step-48 000 weights grown to 256 wide, 4 heads, FFN 1024, 8 blocks
+(`grow_model.py --noise 0.01 --seed 0`, after setting CONFIG to that size), then
+`--init .train/grown --steps 53000 --lr 2e-3 --shift 7 --bf16 --compile` (2.4e-4 -> 2.1e-4 on this stretch of the
+cosine; 1.9 s a step on a 2-core Xeon with AMX) for 2 600 steps: on the 20 held-out clips, `fast` 16.5 s a clip,
+colour 85 %, shape 10 %, path error 16.4 % (unguided 21.8 %), worse than the shipped weights (BENCHMARKS.md).
 """
 import argparse
 import json
