@@ -120,6 +120,15 @@ def build(words):
     return WanTransformer3DModel(**CONFIG), TextEncoder(words)
 
 
+def load_exported(path):
+    """What `export` wrote, as float32 state dicts of the transformer and the text encoder, and the manifest."""
+    shipped = load_file(path / "model.safetensors")
+    text_state = {k[len("text_encoder."):]: v.float() for k, v in shipped.items() if k.startswith("text_encoder.")}
+    text_state["position_embedding"] = text_state.pop("position_embedding.weight")
+    model_state = {k: v.float() for k, v in shipped.items() if not k.startswith("text_encoder.")}
+    return model_state, text_state, json.loads((path / "model.json").read_text())
+
+
 def export(model, text, words, path=RESOURCE):
     path.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}
@@ -182,11 +191,7 @@ def main():
     elif args.init:
         # Exported weights (the EMA, in F16) start both copies; the optimiser's moments start afresh.
         init = pathlib.Path(args.init)
-        shipped = load_file(init / "model.safetensors")
-        manifest = json.loads((init / "model.json").read_text())
-        text_state = {k[len("text_encoder."):]: v.float() for k, v in shipped.items() if k.startswith("text_encoder.")}
-        text_state["position_embedding"] = text_state.pop("position_embedding.weight")
-        model_state = {k: v.float() for k, v in shipped.items() if not k.startswith("text_encoder.")}
+        model_state, text_state, manifest = load_exported(init)
         for m, t in ((model, text), (ema_model, ema_text)):
             m.load_state_dict(model_state); t.load_state_dict(text_state)
         step = STATE["step"] = manifest["trained_steps"]
