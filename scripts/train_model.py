@@ -22,6 +22,10 @@ the clean sample x0 (a token holds 2x2 positions x 96 channels = 384 numbers, mo
 noise cannot be squeezed through that, clean images can: Li & He, "Back to Basics: Let Denoising Generative Models
 Denoise", 2025); the loss is on the velocity it implies, (x_s - x0_pred) / max(s, 0.05) vs noise - x0;
 10 % of captions dropped to the empty prompt (for classifier-free guidance); AdamW; EMA weights are exported.
+`--object-weight W` weights the loss by 1 + W on the objects and 2 pixels around them (the world's coverage,
+`fastvmt-bench world --coverage`): the 48 000-step weights ignore the shape words (`probe_model.py
+--caption-reliance`: swapping them leaves the error unchanged at every sigma), and a shape's share of the plain loss,
+a few boundary pixels of a clip that is mostly background, is too small to teach them.
 Training clips use seeds from 1_000_000 up; seeds below 1_000_000 are held out for evaluation.
 From step 32 800 on, `--bf16 --compile` (on 2 CPU cores 0.49 -> 0.28 s for a batch's forward and backward).
 Tried on 2026-12-03 and not kept: the step-48 000 weights grown to 256 wide, 4 heads, FFN 1024, 8 blocks
@@ -69,9 +73,11 @@ def vocabulary():
 class WorldStream:
     """Clips from `fastvmt-bench world`, read from its stdout."""
 
-    def __init__(self, first_seed):
+    def __init__(self, first_seed, coverage=False):
+        self.coverage = coverage
         self.process = subprocess.Popen(
-            [str(BENCH), "world", "--first-seed", str(first_seed), "--count", "0", "--size", str(SIZE), "--frames", str(FRAMES)],
+            [str(BENCH), "world", "--first-seed", str(first_seed), "--count", "0", "--size", str(SIZE), "--frames", str(FRAMES)]
+            + (["--coverage"] if coverage else []),
             stdout=subprocess.PIPE, bufsize=1 << 20)
         self.frame_bytes = FRAMES * SIZE * SIZE * 3
 
@@ -84,7 +90,20 @@ class WorldStream:
         (length,) = struct.unpack("<I", self._read(4))
         caption = self._read(length).decode()
         frames = torch.frombuffer(bytearray(self._read(self.frame_bytes)), dtype=torch.uint8).view(FRAMES, SIZE, SIZE, 3)
-        return caption, frames
+        if not self.coverage:
+            return caption, frames
+        coverage = torch.frombuffer(bytearray(self._read(FRAMES * SIZE * SIZE)), dtype=torch.uint8).view(FRAMES, SIZE, SIZE)
+        return caption, frames, coverage
+
+
+def object_weights(coverage, weight):
+    """[B, F, S, S] uint8 object coverage -> loss weights in the latent layout [B, 96, F/2, S/4, S/4]: 1 + weight on
+    the objects and 2 pixels around them (a shape is its boundary, and both sides of it), 1 elsewhere."""
+    b = coverage.shape[0]
+    near = F.max_pool2d(coverage.float().view(b * FRAMES, 1, SIZE, SIZE) / 255, 5, stride=1, padding=2)
+    w = 1 + weight * near.view(b, FRAMES, SIZE, SIZE, 1).expand(b, FRAMES, SIZE, SIZE, 3)
+    w = w.reshape(b, FRAMES // 2, 2, SIZE // 4, 4, SIZE // 4, 4, 3).permute(0, 7, 2, 4, 6, 1, 3, 5)
+    return w.reshape(b, 96, FRAMES // 2, SIZE // 4, SIZE // 4)
 
 
 def encode_video(frames):
@@ -164,6 +183,8 @@ def main():
     parser.add_argument("--bf16", action="store_true", help="bfloat16 autocast (weights, optimiser and EMA stay float32)")
     parser.add_argument("--compile", action="store_true", help="torch.compile the transformer (about a minute to start)")
     parser.add_argument("--shift", type=float, default=3.0, help="shift of the training noise levels (see above)")
+    parser.add_argument("--object-weight", type=float, default=0.0,
+                        help="extra loss weight on object pixels and their surroundings (see above)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
@@ -204,13 +225,13 @@ def main():
     torch.manual_seed(1234 + step)
     model.to(device).train(); text.to(device).train(); ema_model.to(device)
     forward = torch.compile(model) if args.compile else model
-    stream = WorldStream(generator_seed)
+    stream = WorldStream(generator_seed, coverage=args.object_weight > 0)
     started, losses = time.time(), []
     while step < args.steps:
         clips = [stream.next() for _ in range(args.batch)]
         generator_seed += args.batch
-        captions = [c if torch.rand(()) > 0.1 else "" for c, _ in clips]
-        x0 = encode_video(torch.stack([f for _, f in clips])).to(device)
+        captions = [c[0] if torch.rand(()) > 0.1 else "" for c in clips]
+        x0 = encode_video(torch.stack([c[1] for c in clips])).to(device)
         noise = torch.randn_like(x0)
         t = torch.sigmoid(torch.randn(args.batch, device=device))
         sigma = args.shift * t / (1 + (args.shift - 1) * t)
@@ -219,7 +240,11 @@ def main():
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.bf16):
             predicted_x0 = forward(xt, sigma * 1000, text(captions).to(device)).sample.float()
         velocity = (xt - predicted_x0) / s.clamp(min=MIN_SIGMA)
-        loss = F.mse_loss(velocity, noise - x0)
+        if args.object_weight > 0:
+            w = object_weights(torch.stack([c[2] for c in clips]), args.object_weight).to(device)
+            loss = (w * (velocity - (noise - x0)) ** 2).sum() / w.sum()
+        else:
+            loss = F.mse_loss(velocity, noise - x0)
         lr = args.lr * min(1, (step - warmup_start + 1) / args.warmup) * (0.5 * (1 + math.cos(math.pi * step / args.steps)) * 0.9 + 0.1)
         for group in optimiser.param_groups:
             group["lr"] = lr

@@ -4,7 +4,8 @@ import World
 
 /// Streams rendered clips of the procedural world for the training script (scripts/train_model.py reads them from
 /// a pipe): per clip a little-endian UInt32 caption length, the caption in UTF-8, then the frames as RGB bytes,
-/// frame-major, row-major, [F, S, S, 3].
+/// frame-major, row-major, [F, S, S, 3]; with `--coverage`, then each pixel's object coverage (the largest over the
+/// objects, 0–255) as [F, S, S] bytes, which the training script uses to weight its loss towards the objects.
 struct WorldExport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "world",
@@ -22,6 +23,9 @@ struct WorldExport: ParsableCommand {
 
     @Option(help: "Frames per clip.")
     var frames = 16
+
+    @Flag(help: "After each clip's frames, write its object coverage per pixel (the largest over its objects).")
+    var coverage = false
 
     @Flag(help: "Print the world's vocabulary as a JSON array instead.")
     var vocabulary = false
@@ -50,6 +54,13 @@ struct WorldExport: ParsableCommand {
                 }
             }
             record.append(contentsOf: bytes)
+            if coverage {
+                var covered = [UInt8](repeating: 0, count: frames * plane)
+                for object in clip.coverage {
+                    for i in 0..<covered.count { covered[i] = max(covered[i], UInt8(min(max(object[i] * 255 + 0.5, 0), 255))) }
+                }
+                record.append(contentsOf: covered)
+            }
             do { try out.write(contentsOf: record) } catch { return }
             index += 1
         }
