@@ -33,6 +33,10 @@ Tried on 2026-12-03 and not kept: the step-48 000 weights grown to 256 wide, 4 h
 `--init .train/grown --steps 53000 --lr 2e-3 --shift 7 --bf16 --compile` (2.4e-4 -> 2.1e-4 on this stretch of the
 cosine; 1.9 s a step on a 2-core Xeon with AMX) for 2 600 steps: on the 20 held-out clips, `fast` 16.5 s a clip,
 colour 85 %, shape 10 %, path error 16.4 % (unguided 21.8 %), worse than the shipped weights (BENCHMARKS.md).
+Tried on 2026-12-03 (third session) and not kept: `--init Sources/BuiltInModel/Resources --steps 72000 --lr 1e-3
+--shift 3 --object-weight 4 --bf16 --compile`, stopped at step 53 000 (0.83 s a step): the shape words stayed ignored
+(`probe_model.py --caption-reliance`), and on the 20 held-out clips `fast` gave colour 95 %, shape 10 %, path error
+13.0 % (unguided 21.9 %), no better than the shipped weights (BENCHMARKS.md).
 """
 import argparse
 import json

@@ -7,7 +7,8 @@ import Transfer
 import World
 
 /// The built-in model on held-out world clips, judged from the pixels alone: does the generated object have the
-/// prompt's colour and shape, and does it follow the source object's path? Each preset, plus `fast` without
+/// prompt's colour and shape, and does it follow the source object's path? Also how often its shape is the source
+/// object's instead (what the SDEdit start passes on of the source's appearance). Each preset, plus `fast` without
 /// guidance (the control: what SDEdit alone keeps of the source's motion), on the same clips, prompts and seeds.
 struct ModelEvaluation: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,7 @@ struct ModelEvaluation: ParsableCommand {
     @Option(help: "A model directory (scripts/train_model.py's export) instead of the built-in model.") var model: String?
 
     struct Outcome {
-        var colour = 0, shape = 0, found = 0, clips = 0
+        var colour = 0, shape = 0, sourceShape = 0, found = 0, clips = 0
         var pathErrors: [Double] = []
         var seconds: [Double] = []
     }
@@ -65,7 +66,10 @@ struct ModelEvaluation: ParsableCommand {
                 guard !colours.isEmpty else { continue }
                 outcomes[index].found += 1
                 if mostCommon(colours) == target.objects[0].color { outcomes[index].colour += 1 }
-                if let shape = mostCommon(shapes), shape == target.objects[0].shape { outcomes[index].shape += 1 }
+                if let shape = mostCommon(shapes) {
+                    if shape == target.objects[0].shape { outcomes[index].shape += 1 }
+                    if shape == source.objects[0].shape { outcomes[index].sourceShape += 1 }
+                }
                 if let error = PathError.mean(centres, truth) { outcomes[index].pathErrors.append(error) }
                 if index == 0 && sheetRows.count < 2 * sheetClips {
                     sheetRows += [clip.pixels, generated]
@@ -73,13 +77,13 @@ struct ModelEvaluation: ParsableCommand {
             }
         }
         print("\(count) held-out clips from seed \(firstSeed) (one moving object; prompt: another random object and background)\n")
-        print("| run | colour right | shape right | object found | mean path error px (fraction of width) | seconds per clip |")
-        print("|---|---|---|---|---|---|")
+        print("| run | colour right | shape right | shape of the source | object found | mean path error px (fraction of width) | seconds per clip |")
+        print("|---|---|---|---|---|---|---|")
         let medians = outcomes.map { $0.seconds.sorted()[$0.seconds.count / 2] }
         for (index, variant) in variants.enumerated() {
             let o = outcomes[index]
             let path = o.pathErrors.isEmpty ? 0 : o.pathErrors.reduce(0, +) / Double(o.pathErrors.count)
-            print("| \(variant.0) | \(percent(o.colour, o.clips)) | \(percent(o.shape, o.clips)) | \(percent(o.found, o.clips)) | "
+            print("| \(variant.0) | \(percent(o.colour, o.clips)) | \(percent(o.shape, o.clips)) | \(percent(o.sourceShape, o.clips)) | \(percent(o.found, o.clips)) | "
                 + "\(String(format: "%.1f", path)) (\(String(format: "%.1f", 100 * path / 64)) %) | \(String(format: "%.2f", medians[index])) |")
         }
         for index in 1..<presets.count {
