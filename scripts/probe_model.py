@@ -17,13 +17,14 @@ worse with the shape swapped; the 48 000-step weights do not (the shape words ar
     python3 scripts/probe_model.py --weights Sources/BuiltInModel/Resources --caption-reliance
 """
 import argparse
+import pathlib
 import sys
 
 import numpy as np
 import torch
 from PIL import Image
 
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import train_model as tm  # noqa: E402
 
 
@@ -89,7 +90,7 @@ def main():
     words = tm.vocabulary()
     model, text = tm.build(words)
     if args.weights:
-        model_state, text_state, manifest = tm.load_exported(__import__("pathlib").Path(args.weights))
+        model_state, text_state, manifest = tm.load_exported(pathlib.Path(args.weights))
         state = {"ema_model": model_state, "ema_text": text_state, "step": manifest["trained_steps"]}
     else:
         state = torch.load(args.checkpoint, weights_only=False)

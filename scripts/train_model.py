@@ -105,18 +105,20 @@ def object_weights(coverage, weight):
     the objects and 2 pixels around them (a shape is its boundary, and both sides of it), 1 elsewhere."""
     b = coverage.shape[0]
     near = F.max_pool2d(coverage.float().view(b * FRAMES, 1, SIZE, SIZE) / 255, 5, stride=1, padding=2)
-    w = 1 + weight * near.view(b, FRAMES, SIZE, SIZE, 1).expand(b, FRAMES, SIZE, SIZE, 3)
-    w = w.reshape(b, FRAMES // 2, 2, SIZE // 4, 4, SIZE // 4, 4, 3).permute(0, 7, 2, 4, 6, 1, 3, 5)
-    return w.reshape(b, 96, FRAMES // 2, SIZE // 4, SIZE // 4)
+    return latent_layout(1 + weight * near.view(b, FRAMES, SIZE, SIZE, 1).expand(b, FRAMES, SIZE, SIZE, 3))
+
+
+def latent_layout(x):
+    """Per-pixel values [B, F, S, S, 3] -> the latent layout [B, 96, F/2, S/4, S/4]."""
+    b = x.shape[0]
+    x = x.reshape(b, FRAMES // 2, 2, SIZE // 4, 4, SIZE // 4, 4, 3)       # b f' dt y' dy x' dx c
+    x = x.permute(0, 7, 2, 4, 6, 1, 3, 5)                                  # b c dt dy dx f' y' x'
+    return x.reshape(b, 96, FRAMES // 2, SIZE // 4, SIZE // 4).contiguous()
 
 
 def encode_video(frames):
     """[B, F, S, S, 3] uint8 -> latents [B, 96, F/2, S/4, S/4]."""
-    b = frames.shape[0]
-    x = frames.float() / 255 * 2 - 1
-    x = x.view(b, FRAMES // 2, 2, SIZE // 4, 4, SIZE // 4, 4, 3)          # b f' dt y' dy x' dx c
-    x = x.permute(0, 7, 2, 4, 6, 1, 3, 5)                                  # b c dt dy dx f' y' x'
-    return x.reshape(b, 96, FRAMES // 2, SIZE // 4, SIZE // 4).contiguous()
+    return latent_layout(frames.float() / 255 * 2 - 1)
 
 
 class TextEncoder(torch.nn.Module):

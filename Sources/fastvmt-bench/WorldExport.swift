@@ -49,7 +49,7 @@ struct WorldExport: ParsableCommand {
             for f in 0..<frames {
                 for p in 0..<plane {
                     for c in 0..<3 {
-                        bytes[(f * plane + p) * 3 + c] = UInt8(min(max(clip.pixels[(f * 3 + c) * plane + p] * 255 + 0.5, 0), 255))
+                        bytes[(f * plane + p) * 3 + c] = byte(clip.pixels[(f * 3 + c) * plane + p])
                     }
                 }
             }
@@ -57,7 +57,7 @@ struct WorldExport: ParsableCommand {
             if coverage {
                 var covered = [UInt8](repeating: 0, count: frames * plane)
                 for object in clip.coverage {
-                    for i in 0..<covered.count { covered[i] = max(covered[i], UInt8(min(max(object[i] * 255 + 0.5, 0), 255))) }
+                    for i in 0..<covered.count { covered[i] = max(covered[i], byte(object[i])) }
                 }
                 record.append(contentsOf: covered)
             }
@@ -65,4 +65,7 @@ struct WorldExport: ParsableCommand {
             index += 1
         }
     }
+
+    /// A value in [0, 1] as a byte, rounded to nearest.
+    private func byte(_ value: Float) -> UInt8 { UInt8(min(max(value * 255 + 0.5, 0), 255)) }
 }
