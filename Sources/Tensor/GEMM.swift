@@ -5,7 +5,9 @@ import Foundation
 ///
 /// OpenBLAS is set to one thread once, at first use: the engine's kernels already run on every core through
 /// `Parallel`, and a second thread pool inside BLAS would oversubscribe the cores whenever a kernel calls GEMM from
-/// a worker. Large products are split by rows (or columns) of C into one single-threaded call per worker.
+/// a worker. Large products are split by rows (or columns) of C into one single-threaded call per worker, except
+/// the largest, called outside the engine's parallel regions, which get OpenBLAS's threads for that one call
+/// (`sharedPackingThreshold`).
 public enum GEMM {
     public enum Kernel: String, Sendable {
         case openBLAS = "openblas", packed
@@ -37,6 +39,14 @@ public enum GEMM {
     /// Products smaller than this many multiply-adds run as one call: splitting costs more than it saves.
     public static let parallelThreshold = 1 << 20
 
+    /// Products of at least this many multiply-adds, called outside any parallel region, run on OpenBLAS's own
+    /// threads: they share its packed panels of B, where one single-threaded call per worker packs all of B for
+    /// itself, which cost 5–13 % at 1024³ and 2048³ (BENCHMARKS.md). Only while the engine's pool is idle, so the
+    /// two pools never run at once. Their idle thread spins a while after each such call, yielding the core each
+    /// time round, as the engine's own workers do. A second thread of the process (another transfer job) that
+    /// calls OpenBLAS meanwhile gets its threads too; OpenBLAS queues the two calls' work on its one pool.
+    public static let sharedPackingThreshold = 1 << 28
+
     /// C[m, n] = alpha · op(A) · op(B) + beta · C, with op(X) = Xᵀ when `transX`. Leading dimensions in elements.
     @inlinable
     public static func multiply(
@@ -49,6 +59,13 @@ public enum GEMM {
         let parts = threaded ? min(Parallel.workers, max(1, m * n * k / parallelThreshold)) : 1
         if parts <= 1 {
             call(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
+        if kernel == .openBLAS && m * n * k >= sharedPackingThreshold && WorkerPool.shared.runAlone({
+            openblas_set_num_threads(Int32(parts))
+            call(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            openblas_set_num_threads(1)
+        }) {
             return
         }
         if m >= n {

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The engine's one thread pool (`WorkerPool`), with OpenBLAS held to a single thread (see `GEMM`), so two pools
-/// never compete for the same cores.
+/// The engine's one thread pool (`WorkerPool`), with OpenBLAS held to a single thread except for the largest
+/// products while this pool is idle (see `GEMM`), so two pools never compete for the same cores.
 public enum Parallel {
     /// Worker count: `FASTVMT_THREADS` if set, else the number of active cores.
     public static let workers: Int = {

@@ -75,6 +75,16 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` while holding the pool, so that no parallel region of this process runs beside it (theirs run
+    /// on their callers alone meanwhile); false, without running it, when a region is running now.
+    @usableFromInline
+    func runAlone(_ body: () -> Void) -> Bool {
+        guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
+        defer { busy.store(false, ordering: .releasing) }
+        body()
+        return true
+    }
+
     private func work() {
         var seen = 0
         while true {

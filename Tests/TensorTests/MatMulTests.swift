@@ -1,3 +1,4 @@
+import CBLAS
 import Testing
 import Tensor
 
@@ -77,5 +78,32 @@ func referenceMatMul(_ a: [Double], _ aShape: [Int], _ b: [Double], _ bShape: [I
                                            transposeA: true, transposeB: true)
         let wide = MatMul.forward(b, a, transposeA: true, transposeB: true)
         #expect(scaledError(wide.scalars, wideExpected) < 1e-5)
+    }
+
+    /// Products of `GEMM.sharedPackingThreshold` multiply-adds and more run on OpenBLAS's own threads, which must
+    /// give the same result and leave OpenBLAS single-threaded for the calls the engine's workers make. The full
+    /// reference would be 2²⁸ multiply-adds, so 200 entries are checked. Serialized: while one case holds OpenBLAS at
+    /// two threads, the other would see it so.
+    @Test(.serialized, arguments: [(false, false), (true, true)])
+    func sharedPackingProductMatchesReference(transposeA: Bool, transposeB: Bool) {
+        let m = 1024, n = 512, k = 512
+        #expect(m * n * k >= GEMM.sharedPackingThreshold)
+        var random = SeededRandom(seed: 5)
+        let a = random.tensor(transposeA ? [k, m] : [m, k]), b = random.tensor(transposeB ? [n, k] : [k, n])
+        let c = MatMul.forward(a, b, transposeA: transposeA, transposeB: transposeB).scalars
+        let av = a.scalars, bv = b.scalars
+        var worst = 0.0
+        for probe in 0..<200 {
+            let i = (probe * 389) % m, j = (probe * 157 + probe / 7) % n
+            var s = 0.0, magnitude = 0.0
+            for t in 0..<k {
+                let x = Double(transposeA ? av[t * m + i] : av[i * k + t]), y = Double(transposeB ? bv[j * k + t] : bv[t * n + j])
+                s += x * y
+                magnitude += abs(x * y)
+            }
+            worst = max(worst, abs(Double(c[i * n + j]) - s) / magnitude)
+        }
+        #expect(worst < 1e-6)
+        #expect(openblas_get_num_threads() == 1)
     }
 }
