@@ -49,7 +49,7 @@ def sample(model, cond, uncond, shift, cfg, seed=0, steps=50):
 
 
 def caption_reliance(model, text):
-    shapes = ["circle", "square", "triangle", "diamond", "cross"]
+    shapes = list(tm.SHAPES)
     colours = ["red", "green", "blue", "yellow", "purple", "orange", "white", "cyan"]
     stream = tm.WorldStream(300)
     clips = []
