@@ -107,12 +107,17 @@ class WorldStream:
         return caption, frames, coverage
 
 
-def object_weights(coverage, weight):
-    """[B, F, S, S] uint8 object coverage -> loss weights in the latent layout [B, 96, F/2, S/4, S/4]: 1 + weight on
-    the objects and 2 pixels around them (a shape is its boundary, and both sides of it), 1 elsewhere."""
+def near_objects(coverage):
+    """[B, F, S, S] uint8 object coverage -> [B, 96, F/2, S/4, S/4] in the latent layout: the coverage of the objects
+    and 2 pixels around them (a shape is its boundary, and both sides of it), 0 elsewhere."""
     b = coverage.shape[0]
     near = F.max_pool2d(coverage.float().view(b * FRAMES, 1, SIZE, SIZE) / 255, 5, stride=1, padding=2)
-    return latent_layout(1 + weight * near.view(b, FRAMES, SIZE, SIZE, 1).expand(b, FRAMES, SIZE, SIZE, 3))
+    return latent_layout(near.view(b, FRAMES, SIZE, SIZE, 1).expand(b, FRAMES, SIZE, SIZE, 3))
+
+
+def object_weights(coverage, weight):
+    """Loss weights in the latent layout: 1 + weight near the objects (`near_objects`), 1 elsewhere."""
+    return 1 + weight * near_objects(coverage)
 
 
 def latent_layout(x):
@@ -129,11 +134,10 @@ def encode_video(frames):
 
 
 def shape_swapped(caption):
-    """The caption with one of its shape words (drawn at random) replaced by another shape; None if it names none."""
+    """The caption, which names at least one shape, with one of its shape words (drawn at random) replaced by
+    another shape."""
     words = caption.split()
     places = [i for i, w in enumerate(words) if w in SHAPES]
-    if not places:
-        return None
     i = places[torch.randint(len(places), ()).item()]
     others = [shape for shape in SHAPES if shape != words[i]]
     words[i] = others[torch.randint(len(others), ()).item()]
@@ -148,7 +152,7 @@ def shape_contrast(forward, text, clips, x0, args, device):
     on e_r and e_s are equal and opposite, so a model that cannot tell the captions apart gains nothing by making
     every prediction worse. (A hinge on e_s / e_r with e_r held constant did exactly that: the plain loss rose from
     0.05 to 0.38 in 80 steps.) Returns the term and the mean e_s / e_r."""
-    chosen = [i for i, c in enumerate(clips) if shape_swapped(c[0]) is not None][:args.contrast_batch]
+    chosen = [i for i, c in enumerate(clips) if any(w in SHAPES for w in c[0].split())][:args.contrast_batch]
     n = len(chosen)
     if n == 0:
         return torch.zeros((), device=device), 1.0
@@ -160,7 +164,7 @@ def shape_contrast(forward, text, clips, x0, args, device):
     xt = (1 - s) * target + s * torch.randn_like(target)
     with torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.bf16):
         predicted = forward(torch.cat([xt, xt]), torch.cat([sigma, sigma]) * 1000, text(right + swapped).to(device)).sample.float()
-    near = object_weights(torch.stack([clips[i][2] for i in chosen]), 1.0).to(device) - 1
+    near = near_objects(torch.stack([clips[i][2] for i in chosen])).to(device)
     near = torch.cat([near, near])
     error = (near * (predicted - torch.cat([target, target])) ** 2).sum(dim=(1, 2, 3, 4)) / near.sum(dim=(1, 2, 3, 4))
     e_r, e_s = error[:n], error[n:]
