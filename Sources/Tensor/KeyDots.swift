@@ -12,6 +12,10 @@ enum KeyDots {
     ) {
         let vectorEnd = d & ~(Vec.scalarCount - 1)
         var j = 0
+        while VectorMath.vectorRegisters >= 32 && j + 7 <= count {
+            sevenKeys(a0, a1, a2, keys + j * d, d: d, scale: scale, into: o0 + j, o1 + j, o2 + j)
+            j += 7
+        }
         while j + 3 <= count {
             let k0 = keys + j * d, k1 = k0 + d, k2 = k1 + d
             var s00 = Vec(), s01 = Vec(), s02 = Vec()
@@ -66,13 +70,77 @@ enum KeyDots {
         }
     }
 
-    /// o[j] = scale · a · keys_j for j < count: one query, four keys per pass, for blocks of one query, where `dots`
-    /// would score the same row three times.
+    /// Seven keys that all three queries score (their windows coincide, as at a frame's edges): 21 accumulators and
+    /// 10 loads per 21 multiply-adds, three lane sums per 21 dots, where 3 × 3 passes load 16 per 21 and sum in five
+    /// trees. Each query's seven sums are one 8-lane store; the eighth lane, 0, lands one slot past them.
+    @inlinable @inline(__always)
+    static func sevenKeys(
+        _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+        _ keys: UnsafePointer<Float>, d: Int, scale: Float,
+        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
+    ) {
+        let vectorEnd = d & ~(Vec.scalarCount - 1)
+        let k0 = keys, k1 = k0 + d, k2 = k1 + d, k3 = k2 + d, k4 = k3 + d, k5 = k4 + d, k6 = k5 + d
+        var s00 = Vec(), s01 = Vec(), s02 = Vec(), s03 = Vec(), s04 = Vec(), s05 = Vec(), s06 = Vec()
+        var s10 = Vec(), s11 = Vec(), s12 = Vec(), s13 = Vec(), s14 = Vec(), s15 = Vec(), s16 = Vec()
+        var s20 = Vec(), s21 = Vec(), s22 = Vec(), s23 = Vec(), s24 = Vec(), s25 = Vec(), s26 = Vec()
+        var t = 0
+        while t < vectorEnd {
+            let q0 = VectorMath.load(a0 + t), q1 = VectorMath.load(a1 + t), q2 = VectorMath.load(a2 + t)
+            var x = VectorMath.load(k0 + t)
+            s00.addProduct(q0, x); s10.addProduct(q1, x); s20.addProduct(q2, x)
+            x = VectorMath.load(k1 + t)
+            s01.addProduct(q0, x); s11.addProduct(q1, x); s21.addProduct(q2, x)
+            x = VectorMath.load(k2 + t)
+            s02.addProduct(q0, x); s12.addProduct(q1, x); s22.addProduct(q2, x)
+            x = VectorMath.load(k3 + t)
+            s03.addProduct(q0, x); s13.addProduct(q1, x); s23.addProduct(q2, x)
+            x = VectorMath.load(k4 + t)
+            s04.addProduct(q0, x); s14.addProduct(q1, x); s24.addProduct(q2, x)
+            x = VectorMath.load(k5 + t)
+            s05.addProduct(q0, x); s15.addProduct(q1, x); s25.addProduct(q2, x)
+            x = VectorMath.load(k6 + t)
+            s06.addProduct(q0, x); s16.addProduct(q1, x); s26.addProduct(q2, x)
+            t += Vec.scalarCount
+        }
+        var r0 = VectorMath.laneSums(s00, s01, s02, s03, s04, s05, s06, Vec())
+        var r1 = VectorMath.laneSums(s10, s11, s12, s13, s14, s15, s16, Vec())
+        var r2 = VectorMath.laneSums(s20, s21, s22, s23, s24, s25, s26, Vec())
+        while t < d {
+            let x = SIMD8(k0[t], k1[t], k2[t], k3[t], k4[t], k5[t], k6[t], 0)
+            r0 += x * a0[t]; r1 += x * a1[t]; r2 += x * a2[t]
+            t += 1
+        }
+        store8(r0 * scale, o0)
+        store8(r1 * scale, o1)
+        store8(r2 * scale, o2)
+    }
+
+    /// o[j] = scale · a · keys_j for j < count: one query, seven keys per pass (one lane sum tree for a window row
+    /// of seven, and an 8-lane store that writes one slot past them), then four, for blocks of one query, where
+    /// `dots` would score the same row three times.
     @inlinable @inline(__always)
     static func dots(_ a: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, count: Int, d: Int, scale: Float,
                      into o: UnsafeMutablePointer<Float>) {
         let vectorEnd = d & ~(Vec.scalarCount - 1)
         var j = 0
+        while j + 7 <= count {
+            let k0 = keys + j * d, k1 = k0 + d, k2 = k1 + d, k3 = k2 + d, k4 = k3 + d, k5 = k4 + d, k6 = k5 + d
+            var s0 = Vec(), s1 = Vec(), s2 = Vec(), s3 = Vec(), s4 = Vec(), s5 = Vec(), s6 = Vec()
+            var t = 0
+            while t < vectorEnd {
+                let q = VectorMath.load(a + t)
+                s0.addProduct(q, VectorMath.load(k0 + t)); s1.addProduct(q, VectorMath.load(k1 + t))
+                s2.addProduct(q, VectorMath.load(k2 + t)); s3.addProduct(q, VectorMath.load(k3 + t))
+                s4.addProduct(q, VectorMath.load(k4 + t)); s5.addProduct(q, VectorMath.load(k5 + t))
+                s6.addProduct(q, VectorMath.load(k6 + t))
+                t += Vec.scalarCount
+            }
+            var r = VectorMath.laneSums(s0, s1, s2, s3, s4, s5, s6, Vec())
+            while t < d { r += SIMD8(k0[t], k1[t], k2[t], k3[t], k4[t], k5[t], k6[t], 0) * a[t]; t += 1 }
+            store8(r * scale, o + j)
+            j += 7
+        }
         while j < count {
             // A last pass of fewer than four keys repeats the last one and drops the extra sums.
             let k0 = keys + j * d, k1 = keys + min(j + 1, count - 1) * d

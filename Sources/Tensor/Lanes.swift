@@ -16,6 +16,27 @@ extension VectorMath {
     /// than half of these spill.
     public static let vectorRegisters = 16
 
+    /// An unaligned load. On x86 the intrinsic: the raw pointer's generic `loadUnaligned` stayed an out-of-line
+    /// call per vector in large functions (137 calls of it and `storeBytes` in dense attention's forward).
+    @inlinable @inline(__always)
+    public static func load(_ pointer: UnsafePointer<Float>) -> Vec {
+        #if arch(x86_64)
+        return _mm256_loadu_ps(pointer)
+        #else
+        return UnsafeRawPointer(pointer).loadUnaligned(as: Vec.self)
+        #endif
+    }
+
+    /// An unaligned store (see `load`).
+    @inlinable @inline(__always)
+    public static func store(_ value: Vec, _ pointer: UnsafeMutablePointer<Float>) {
+        #if arch(x86_64)
+        _mm256_storeu_ps(pointer, value)
+        #else
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vec.self)
+        #endif
+    }
+
     /// The lane-wise larger of two vectors. One instruction on x86, where `pointwiseMax` compiles to an out-of-line
     /// call per vector; a masked select elsewhere. NaN handling follows the instruction (b when either is NaN).
     @inlinable @inline(__always)

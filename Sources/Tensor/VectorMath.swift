@@ -67,16 +67,6 @@ public enum VectorMath {
         Vec(repeating: 1) / (Vec(repeating: 1) + exp(-x))
     }
 
-    @inlinable @inline(__always)
-    public static func load(_ pointer: UnsafePointer<Float>) -> Vec {
-        UnsafeRawPointer(pointer).loadUnaligned(as: Vec.self)
-    }
-
-    @inlinable @inline(__always)
-    public static func store(_ value: Vec, _ pointer: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vec.self)
-    }
-
     /// Scalar versions with the same formulas, for loop tails, so a value does not depend on its position.
     @inlinable @inline(__always)
     public static func exp(_ x: Float) -> Float { exp(Vec(repeating: x))[0] }

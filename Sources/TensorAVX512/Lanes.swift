@@ -12,6 +12,27 @@ extension VectorMath {
     /// Vector registers of `Vec`'s width: AVX-512 has 32. Kernels with more accumulators than half of these spill.
     public static let vectorRegisters = 32
 
+    /// An unaligned load. On x86 the intrinsic: the raw pointer's generic `loadUnaligned` stayed an out-of-line
+    /// call per vector in large functions (137 calls of it and `storeBytes` in dense attention's forward).
+    @inlinable @inline(__always)
+    public static func load(_ pointer: UnsafePointer<Float>) -> Vec {
+        #if arch(x86_64)
+        return _mm512_loadu_ps(pointer)
+        #else
+        return UnsafeRawPointer(pointer).loadUnaligned(as: Vec.self)
+        #endif
+    }
+
+    /// An unaligned store (see `load`).
+    @inlinable @inline(__always)
+    public static func store(_ value: Vec, _ pointer: UnsafeMutablePointer<Float>) {
+        #if arch(x86_64)
+        _mm512_storeu_ps(pointer, value)
+        #else
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vec.self)
+        #endif
+    }
+
     @inlinable @inline(__always)
     public static func max(_ a: Vec, _ b: Vec) -> Vec {
         #if arch(x86_64)

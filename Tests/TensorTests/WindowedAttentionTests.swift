@@ -92,13 +92,13 @@ import Tensor
     }
 
     /// Windows in alternating rows make every query a block of one, which the forward pass runs through its
-    /// one-query kernels: four keys per dot pass with a short last pass (width 5), and value sums eight vectors at a
-    /// time, then a vector, then lanes (dv = 149 at 8 and 16 lanes).
+    /// one-query kernels: dot passes of seven keys, then four, then a short last one (width 12 = 7 + 4 + 1), and
+    /// value sums eight vectors at a time, then a vector, then lanes (dv = 149 at 8 and 16 lanes).
     @Test func loneQueriesMatchMaskedReference() {
         var random = SeededRandom(seed: 67)
-        let (h, w, d, dv) = (2, 8, 19, 149), n = h * w
+        let (h, w, d, dv) = (2, 16, 19, 149), n = h * w
         let origins = (0..<n).flatMap { [Int32($0 % 2), Int32($0 % 4)] }
-        let windows = KeyWindows(keyHeight: h, keyWidth: w, height: 1, width: 5, origins: origins)
+        let windows = KeyWindows(keyHeight: h, keyWidth: w, height: 1, width: 12, origins: origins)
         let q = random.tensor([1, n, d]), k = random.tensor([1, n, d]), v = random.tensor([1, n, dv])
         let upstream = random.tensor([1, n, dv])
         expectMaskedReference(q, k, v, upstream, windows, batchOrigins: false, scale: 0.3)
