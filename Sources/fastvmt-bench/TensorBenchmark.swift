@@ -105,11 +105,15 @@ struct TensorBenchmark: ParsableCommand {
     }
 
     /// The windowed kernel in every instruction set this processor runs (`VectorISA.available`) against the engine's dense
-    /// attention, the median of three rounds of one measurement of each: this machine's timings drift by up to 2×
-    /// over a run, and a ratio is only as good as its two sides measured close together.
+    /// attention, the median of seven rounds of one measurement of each: this machine's timings drift by up to 2×
+    /// over a run, and a ratio is only as good as its two sides measured close together (with three rounds, runs a
+    /// minute apart gave 18.4–21.8× for the same binary).
+    static let windowedRounds = 7
+
     private func windowed() {
         print("\n### Windowed vs dense attention, one frame pair of the Wan-480p latent grid (30 × 52 = 1560 tokens)\n")
-        print("Dense attention's GEMMs run on \(GEMM.kernel == .packed ? "the engine's PackedGEMM (\(VectorISA.chosen.rawValue))" : "OpenBLAS (\(GEMM.openBLASCore))").\n")
+        print("Dense attention's GEMMs run on \(GEMM.kernel == .packed ? "the engine's PackedGEMM (\(VectorISA.chosen.rawValue))" : "OpenBLAS (\(GEMM.openBLASCore))"); "
+            + "each time the median of \(Self.windowedRounds) rounds of one measurement of the dense kernel and each windowed case in turn.\n")
         print("| heads × d | window | windowed kernel | dense (engine) ms | windowed ms | dense / windowed time (goal ≥ 20 for 7×7) | FLOP ratio |")
         print("|---|---|---|---|---|---|---|")
         let (gh, gw) = quick ? (10, 12) : (30, 52)
@@ -121,7 +125,7 @@ struct TensorBenchmark: ParsableCommand {
                 VectorISA.available.map { (KeyWindows.centred(gridHeight: gh, gridWidth: gw, size: size), $0) }
             }
             var dense: [Double] = [], local = [[Double]](repeating: [], count: cases.count)
-            for _ in 0..<3 {
+            for _ in 0..<Self.windowedRounds {
                 dense.append(Timing.median(minimum: minimum) { _ = Attention.forward(q: q, k: k, v: v, scale: scale) })
                 for (i, (windows, isa)) in cases.enumerated() {
                     local[i].append(Timing.median(minimum: minimum) {
