@@ -67,6 +67,11 @@ let package = Package(
             dependencies: ["VideoIO", "Tensor", "DiT", "Motion", "World", "BuiltInModel", "Transfer", "Evaluation", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: kernelSettings
         ),
+        // The world's clips as a byte stream for the training script; World alone, so that it links statically.
+        .executableTarget(
+            name: "fastvmt-world",
+            dependencies: ["World", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // A libFuzzer target over demux + decode + convert when built by scripts/fuzz.sh; a replay tool otherwise.
         .executableTarget(name: "fastvmt-fuzz", dependencies: ["VideoIO"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

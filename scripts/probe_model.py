@@ -57,7 +57,7 @@ def caption_reliance(model, text):
         caption, frames = stream.next()
         if " and " not in caption:
             clips.append((caption, frames))
-    stream.process.kill()
+    stream.kill()
     x0 = tm.encode_video(torch.stack([f for _, f in clips]))
     rng = np.random.default_rng(0)
 
@@ -102,7 +102,7 @@ def main():
         return
     stream = tm.WorldStream(args.seed)
     caption, frames = stream.next()
-    stream.process.kill()
+    stream.kill()
     print(f"step {state['step']}; clip: {caption}")
     x0 = tm.encode_video(frames[None])
     torch.manual_seed(0)

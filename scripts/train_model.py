@@ -4,11 +4,14 @@ on clips of the procedural world rendered by the Swift generator (one implementa
 
 Run from the repository root (developer machine or the lent GPU machine; never in CI):
 
-    swift build -c release --product fastvmt-bench
+    swift build -c release --product fastvmt-world
     pip install -r scripts/requirements.txt
     python3 scripts/train_model.py --steps 4000 --checkpoint .train/ckpt.pt      # resumes if the checkpoint exists
     python3 scripts/train_model.py --steps 12000 --init Sources/BuiltInModel/Resources  # or continues from exported weights
     python3 scripts/train_model.py --export-only --checkpoint .train/ckpt.pt     # writes the SwiftPM resource
+
+On the lent GPU machine: scripts/train_on_device.sh (several generator processes, `--writers`; each clip at several
+noise levels a batch, `--noise-draws`; a run of fixed seconds, `--time-limit`). Not yet run on a GPU.
 
 Model space (the Swift PixelCodec does the same): 16 frames of 64x64 RGB in [0, 1] -> x*2-1 -> each 2-frame x 4x4-pixel
 block becomes 96 channels: latents [96, 8, 16, 16], channel = ((c*2 + dt)*4 + dy)*4 + dx.
@@ -23,7 +26,7 @@ noise cannot be squeezed through that, clean images can: Li & He, "Back to Basic
 Denoise", 2025); the loss is on the velocity it implies, (x_s - x0_pred) / max(s, 0.05) vs noise - x0;
 10 % of captions dropped to the empty prompt (for classifier-free guidance); AdamW; EMA weights are exported.
 `--object-weight W` weights the loss by 1 + W on the objects and 2 pixels around them (the world's coverage,
-`fastvmt-bench world --coverage`): the 48 000-step weights ignore the shape words (`probe_model.py
+`fastvmt-world --coverage`): the 48 000-step weights ignore the shape words (`probe_model.py
 --caption-reliance`: swapping them leaves the error unchanged at every sigma), and a shape's share of the plain loss,
 a few boundary pixels of a clip that is mostly background, is too small to teach them.
 Training clips use seeds from 1_000_000 up; seeds below 1_000_000 are held out for evaluation.
@@ -57,7 +60,9 @@ from diffusers import WanTransformer3DModel
 from safetensors.torch import load_file, save_file
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BENCH = ROOT / ".build" / "release" / "fastvmt-bench"
+# The world generator: `swift build -c release --product fastvmt-world`, or a static build carried to the GPU machine
+# (scripts/train_on_device.sh), named by FASTVMT_WORLD.
+WORLD = pathlib.Path(os.environ.get("FASTVMT_WORLD", ROOT / ".build" / "release" / "fastvmt-world"))
 RESOURCE = ROOT / "Sources" / "BuiltInModel" / "Resources"
 FRAMES, SIZE, MAX_WORDS, TEXT_DIM = 16, 64, 24, 64
 CONFIG = dict(
@@ -78,19 +83,25 @@ SHAPES = ("circle", "square", "triangle", "diamond", "cross")
 
 
 def vocabulary():
-    return json.loads(subprocess.check_output([str(BENCH), "world", "--vocabulary"]))
+    return json.loads(subprocess.check_output([str(WORLD), "--vocabulary"]))
 
 
 class WorldStream:
-    """Clips from `fastvmt-bench world`, read from its stdout."""
+    """Clips from `fastvmt-world`, read from its stdout: seeds first_seed, first_seed + 1, ... in order, from `writers`
+    processes that render every writers-th seed each (the same clips in the same order as one process)."""
 
-    def __init__(self, first_seed, coverage=False):
+    def __init__(self, first_seed, coverage=False, writers=1):
         self.coverage = coverage
-        self.process = subprocess.Popen(
-            [str(BENCH), "world", "--first-seed", str(first_seed), "--count", "0", "--size", str(SIZE), "--frames", str(FRAMES)]
-            + (["--coverage"] if coverage else []),
-            stdout=subprocess.PIPE, bufsize=1 << 20)
+        self.processes = [subprocess.Popen(
+            [str(WORLD), "--first-seed", str(first_seed + i), "--seed-stride", str(writers), "--count", "0",
+             "--size", str(SIZE), "--frames", str(FRAMES)] + (["--coverage"] if coverage else []),
+            stdout=subprocess.PIPE, bufsize=1 << 20) for i in range(writers)]
+        self.turn = 0
         self.frame_bytes = FRAMES * SIZE * SIZE * 3
+
+    def kill(self):
+        for process in self.processes:
+            process.kill()
 
     def _read(self, n):
         data = self.process.stdout.read(n)
@@ -98,6 +109,8 @@ class WorldStream:
         return data
 
     def next(self):
+        self.process = self.processes[self.turn]
+        self.turn = (self.turn + 1) % len(self.processes)
         (length,) = struct.unpack("<I", self._read(4))
         caption = self._read(length).decode()
         frames = torch.frombuffer(bytearray(self._read(self.frame_bytes)), dtype=torch.uint8).view(FRAMES, SIZE, SIZE, 3)
@@ -237,6 +250,11 @@ def main():
                         help="without a checkpoint, continue from exported weights (the resource or grow_model.py's)")
     parser.add_argument("--out", metavar="DIR", default=str(RESOURCE), help="where the weights are exported")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--writers", type=int, default=1, help="world generator processes (one per spare core)")
+    parser.add_argument("--noise-draws", type=int, default=1,
+                        help="times each clip enters a batch, each at its own noise (a batch holds batch x this)")
+    parser.add_argument("--time-limit", type=float, default=0,
+                        help="seconds: stop, checkpoint and export then, with the cosine over this run's seconds")
     parser.add_argument("--bf16", action="store_true", help="bfloat16 autocast (weights, optimiser and EMA stay float32)")
     parser.add_argument("--compile", action="store_true", help="torch.compile the transformer (about a minute to start)")
     parser.add_argument("--shift", type=float, default=3.0, help="shift of the training noise levels (see above)")
@@ -287,15 +305,16 @@ def main():
     torch.manual_seed(1234 + step)
     model.to(device).train(); text.to(device).train(); ema_model.to(device)
     forward = torch.compile(model) if args.compile else model
-    stream = WorldStream(generator_seed, coverage=args.object_weight > 0 or args.shape_contrast > 0)
+    stream = WorldStream(generator_seed, coverage=args.object_weight > 0 or args.shape_contrast > 0, writers=args.writers)
     started, losses, ratios = time.time(), [], []
     while step < args.steps:
-        clips = [stream.next() for _ in range(args.batch)]
+        # Each clip `noise_draws` times, each time at its own noise level and noise.
+        clips = [stream.next() for _ in range(args.batch)] * args.noise_draws
         generator_seed += args.batch
         captions = [c[0] if torch.rand(()) > 0.1 else "" for c in clips]
         x0 = encode_video(torch.stack([c[1] for c in clips])).to(device)
         noise = torch.randn_like(x0)
-        t = torch.sigmoid(torch.randn(args.batch, device=device))
+        t = torch.sigmoid(torch.randn(len(clips), device=device))
         sigma = args.shift * t / (1 + (args.shift - 1) * t)
         s = sigma.view(-1, 1, 1, 1, 1)
         xt = (1 - s) * x0 + s * noise
@@ -313,7 +332,9 @@ def main():
             loss_total = loss + args.shape_contrast * term
         else:
             loss_total = loss
-        lr = args.lr * min(1, (step - warmup_start + 1) / args.warmup) * (0.5 * (1 + math.cos(math.pi * step / args.steps)) * 0.9 + 0.1)
+        # A cosine over the steps, or over this run's seconds when it is given a time limit.
+        progress = (time.time() - started) / args.time_limit if args.time_limit else step / args.steps
+        lr = args.lr * min(1, (step - warmup_start + 1) / args.warmup) * (0.5 * (1 + math.cos(math.pi * min(progress, 1))) * 0.9 + 0.1)
         for group in optimiser.param_groups:
             group["lr"] = lr
         optimiser.zero_grad(set_to_none=True)
@@ -329,13 +350,17 @@ def main():
         if step % 20 == 0:
             contrast = f" swapped/right {sum(ratios[-20:]) / len(ratios[-20:]):.3f}" if ratios else ""
             print(f"step {step} loss {sum(losses[-20:]) / 20:.4f}{contrast} lr {lr:.2e} {(time.time() - started) / len(losses):.2f} s/step", flush=True)
-        if step % args.checkpoint_every == 0 or step == args.steps:
+        out_of_time = args.time_limit and time.time() - started >= args.time_limit
+        if step % args.checkpoint_every == 0 or step == args.steps or out_of_time:
             ckpt.parent.mkdir(parents=True, exist_ok=True)
             torch.save(dict(model=model.state_dict(), text=text.state_dict(), ema_model=ema_model.state_dict(),
                             ema_text=ema_text.state_dict(), optimiser=optimiser.state_dict(), step=step,
                             next_seed=generator_seed, warmup_start=warmup_start, rng=torch.get_rng_state()), str(ckpt) + ".tmp")
             os.replace(str(ckpt) + ".tmp", ckpt)
-    stream.process.kill()
+        if out_of_time:
+            print(f"time limit reached at step {step}", flush=True)
+            break
+    stream.kill()
     STATE["step"] = step
     export(ema_model.cpu(), ema_text.cpu(), words, pathlib.Path(args.out))
 

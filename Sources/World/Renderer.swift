@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Draws a scene: frames [F, 3, S, S] RGB in [0, 1] (planar, frame-major, as the codecs take them) and, per object
 /// and frame, the share of each pixel that object covers where it is visible (in front of everything under it).

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One object of a scene and how it moves: its centre (x, y in pixels) and radius per frame.
 public struct SceneObject: Codable, Sendable {
