@@ -34,7 +34,7 @@ train)
     rm -f /tmp/device-ckpt.pt
     python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .device/wheels/*.whl
     export PYTHONPATH=/tmp/site PYTHONUNBUFFERED=1 FASTVMT_WORLD=$PWD/.device/fastvmt-world
-    # The generator renders about 70 clips a second a core; all but two cores render, the rest feed the GPU.
+    # The generator renders about 200 clips a second a core here; all but two cores render, the rest feed the GPU.
     writers=$(( $(nproc) > 3 ? $(nproc) - 2 : 1 ))
     { nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null || true; } | tee "$out/train.log"
     python3 scripts/train_model.py --device "${DEVICE:-cuda}" --bf16 --init Sources/BuiltInModel/Resources \

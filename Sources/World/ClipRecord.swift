@@ -9,22 +9,21 @@ public enum ClipRecord {
         record.reserveCapacity(4 + caption.count + frames * plane * (coverage ? 4 : 3))
         withUnsafeBytes(of: UInt32(caption.count).littleEndian) { record.append(contentsOf: $0) }
         record.append(contentsOf: caption)
-        let pixelStart = record.count
-        record.append(contentsOf: repeatElement(0, count: frames * plane * 3))
-        clip.pixels.withUnsafeBufferPointer { pixels in
-            for f in 0..<frames {
-                for c in 0..<3 {
-                    let source = (f * 3 + c) * plane, target = pixelStart + f * plane * 3 + c
-                    for p in 0..<plane { record[target + 3 * p] = byte(pixels[source + p]) }
+        let pixelStart = record.count, coverageStart = pixelStart + frames * plane * 3
+        record.append(contentsOf: repeatElement(0, count: frames * plane * (coverage ? 4 : 3)))
+        record.withUnsafeMutableBufferPointer { out in
+            clip.pixels.withUnsafeBufferPointer { pixels in
+                for f in 0..<frames {
+                    for c in 0..<3 {
+                        let source = (f * 3 + c) * plane, target = pixelStart + f * plane * 3 + c
+                        for p in 0..<plane { out[target + 3 * p] = byte(pixels[source + p]) }
+                    }
                 }
             }
-        }
-        if coverage {
-            let coverageStart = record.count
-            record.append(contentsOf: repeatElement(0, count: frames * plane))
+            guard coverage else { return }
             for object in clip.coverage {
-                for i in 0..<frames * plane {
-                    record[coverageStart + i] = max(record[coverageStart + i], byte(object[i]))
+                object.withUnsafeBufferPointer { object in
+                    for i in 0..<frames * plane { out[coverageStart + i] = max(out[coverageStart + i], byte(object[i])) }
                 }
             }
         }

@@ -29,36 +29,66 @@ public enum Renderer {
     }
 
     public static func render(_ scene: Scene) -> Clip {
-        let s = scene.size, plane = s * s
+        let s = scene.size, plane = s * s, objects = scene.objects.count
         var pixels = [Float](repeating: 0, count: scene.frames * 3 * plane)
-        var coverage = [[Float]](repeating: [Float](repeating: 0, count: scene.frames * plane), count: scene.objects.count)
-        for f in 0..<scene.frames {
-            let camera = scene.pan * Double(f)
-            for py in 0..<s {
-                for px in 0..<s {
-                    // Pixel centre in world coordinates (the camera moved by `camera`).
-                    let world = SIMD2(Double(px) + 0.5, Double(py) + 0.5) + camera
-                    var color = background(scene, at: world)
-                    for (index, object) in scene.objects.enumerated() {
-                        let local = rotate(world - object.centres[f], by: -object.rotation)
-                        let alpha = Float(min(max(0.5 - distance(object.shape, local, radius: object.radii[f]), 0), 1))
-                        guard alpha > 0 else { continue }
-                        var fill = object.color.rgb
-                        if object.texture == .striped && Int(floor((local.x + local.y) / 3)) % 2 != 0 { fill *= 0.55 }
-                        color = color * (1 - alpha) + fill * alpha
-                        // What is in front of this object hides it.
-                        for below in 0..<index { coverage[below][f * plane + py * s + px] *= 1 - alpha }
-                        coverage[index][f * plane + py * s + px] = alpha
+        // One flat buffer, [object][F · S · S], split per object at the end: nested arrays cost a retain and a
+        // uniqueness check per pixel written, which took most of the render's time.
+        var covered = [Float](repeating: 0, count: objects * scene.frames * plane)
+        let rotations = scene.objects.map { (cos: cos(-$0.rotation), sin: sin(-$0.rotation)) }
+        let tones = backgroundTones(scene)
+        pixels.withUnsafeMutableBufferPointer { pixels in
+        covered.withUnsafeMutableBufferPointer { covered in
+            for f in 0..<scene.frames {
+                let camera = scene.pan * Double(f)
+                let placed = scene.objects.indices.map { i in
+                    let object = scene.objects[i]
+                    return Placed(centre: object.centres[f], radius: object.radii[f], rotation: rotations[i], shape: object.shape,
+                                  striped: object.texture == .striped, rgb: object.color.rgb)
+                }
+                for py in 0..<s {
+                    for px in 0..<s {
+                        // Pixel centre in world coordinates (the camera moved by `camera`).
+                        let world = SIMD2(Double(px) + 0.5, Double(py) + 0.5) + camera
+                        var color = background(scene, tones, at: world)
+                        let pixel = f * plane + py * s + px
+                        for (index, object) in placed.enumerated() {
+                            let local = rotate(world - object.centre, cos: object.rotation.cos, sin: object.rotation.sin)
+                            let alpha = Float(min(max(0.5 - distance(object.shape, local, radius: object.radius), 0), 1))
+                            guard alpha > 0 else { continue }
+                            var fill = object.rgb
+                            if object.striped && Int(floor((local.x + local.y) / 3)) % 2 != 0 { fill *= 0.55 }
+                            color = color * (1 - alpha) + fill * alpha
+                            // What is in front of this object hides it.
+                            for below in 0..<index { covered[below * scene.frames * plane + pixel] *= 1 - alpha }
+                            covered[index * scene.frames * plane + pixel] = alpha
+                        }
+                        for c in 0..<3 { pixels[(f * 3 + c) * plane + py * s + px] = color[c] }
                     }
-                    for c in 0..<3 { pixels[(f * 3 + c) * plane + py * s + px] = color[c] }
                 }
             }
-        }
+        } }
+        let coverage = (0..<objects).map { Array(covered[($0 * scene.frames * plane)..<(($0 + 1) * scene.frames * plane)]) }
         return Clip(scene: scene, pixels: pixels, coverage: coverage)
     }
 
-    private static func background(_ scene: Scene, at p: SIMD2<Double>) -> SIMD3<Float> {
-        let base = scene.background.rgb, light = pointwiseMin(base * 1.6 + SIMD3(repeating: 0.12), SIMD3(repeating: 1))
+    /// An object in one frame, with nothing in it to retain in the pixel loop.
+    private struct Placed {
+        let centre: SIMD2<Double>, radius: Double
+        let rotation: (cos: Double, sin: Double)
+        let shape: Shape
+        let striped: Bool
+        let rgb: SIMD3<Float>
+    }
+
+    /// The background's two tones: its colour, and the lighter one its pattern alternates with.
+    private static func backgroundTones(_ scene: Scene) -> (base: SIMD3<Float>, light: SIMD3<Float>) {
+        let base = scene.background.rgb
+        return (base, pointwiseMin(base * 1.6 + SIMD3(repeating: 0.12), SIMD3(repeating: 1)))
+    }
+
+    private static func background(_ scene: Scene, _ tones: (base: SIMD3<Float>, light: SIMD3<Float>),
+                                   at p: SIMD2<Double>) -> SIMD3<Float> {
+        let (base, light) = tones
         switch scene.pattern {
         case .plain: return base
         case .striped: return Int(floor(p.y / 6)).isMultiple(of: 2) ? base : light
@@ -73,8 +103,15 @@ public enum Renderer {
         }
     }
 
-    private static func rotate(_ v: SIMD2<Double>, by angle: Double) -> SIMD2<Double> {
-        SIMD2(v.x * cos(angle) - v.y * sin(angle), v.x * sin(angle) + v.y * cos(angle))
+    /// v rotated by the angle whose cosine and sine are given.
+    private static func rotate(_ v: SIMD2<Double>, cos c: Double, sin s: Double) -> SIMD2<Double> {
+        SIMD2(v.x * c - v.y * s, v.x * s + v.y * c)
+    }
+
+    /// The triangle's three edge normals (cos, sin of π/2 + 2πk/3), computed once rather than per pixel.
+    private static let triangleNormals: [(Double, Double)] = (0..<3).map { k in
+        let angle = Double.pi / 2 + 2 * Double.pi * Double(k) / 3
+        return (cos(angle), sin(angle))
     }
 
     /// Signed distance (pixels) from `p` (relative to the centre) to the shape's edge: negative inside.
@@ -94,10 +131,7 @@ public enum Renderer {
             // half-plane distances, exact inside and close enough outside for a one-pixel soft edge.
             let circumradius = r * 1.2
             var worst = -Double.infinity
-            for k in 0..<3 {
-                let angle = Double.pi / 2 + 2 * Double.pi * Double(k) / 3
-                worst = max(worst, p.x * cos(angle) + p.y * sin(angle))
-            }
+            for (c, s) in triangleNormals { worst = max(worst, p.x * c + p.y * s) }
             return worst - circumradius / 2
         }
     }
