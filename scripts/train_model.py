@@ -309,10 +309,12 @@ def main():
     started, losses, ratios = time.time(), [], []
     while step < args.steps:
         # Each clip `noise_draws` times, each time at its own noise level and noise.
-        clips = [stream.next() for _ in range(args.batch)] * args.noise_draws
+        fresh = [stream.next() for _ in range(args.batch)]
+        clips = fresh * args.noise_draws
         generator_seed += args.batch
         captions = [c[0] if torch.rand(()) > 0.1 else "" for c in clips]
-        x0 = encode_video(torch.stack([c[1] for c in clips])).to(device)
+        # Bytes travel to the device, the floats are made there.
+        x0 = encode_video(torch.stack([c[1] for c in fresh]).to(device)).repeat(args.noise_draws, 1, 1, 1, 1)
         noise = torch.randn_like(x0)
         t = torch.sigmoid(torch.randn(len(clips), device=device))
         sigma = args.shift * t / (1 + (args.shift - 1) * t)
