@@ -103,20 +103,21 @@ class WorldStream:
         for process in self.processes:
             process.kill()
 
-    def _read(self, n):
-        data = self.process.stdout.read(n)
+    @staticmethod
+    def _read(process, n):
+        data = process.stdout.read(n)
         assert len(data) == n, "world generator ended"
         return data
 
     def next(self):
-        self.process = self.processes[self.turn]
+        process = self.processes[self.turn]
         self.turn = (self.turn + 1) % len(self.processes)
-        (length,) = struct.unpack("<I", self._read(4))
-        caption = self._read(length).decode()
-        frames = torch.frombuffer(bytearray(self._read(self.frame_bytes)), dtype=torch.uint8).view(FRAMES, SIZE, SIZE, 3)
+        (length,) = struct.unpack("<I", self._read(process, 4))
+        caption = self._read(process, length).decode()
+        frames = torch.frombuffer(bytearray(self._read(process, self.frame_bytes)), dtype=torch.uint8).view(FRAMES, SIZE, SIZE, 3)
         if not self.coverage:
             return caption, frames
-        coverage = torch.frombuffer(bytearray(self._read(FRAMES * SIZE * SIZE)), dtype=torch.uint8).view(FRAMES, SIZE, SIZE)
+        coverage = torch.frombuffer(bytearray(self._read(process, FRAMES * SIZE * SIZE)), dtype=torch.uint8).view(FRAMES, SIZE, SIZE)
         return caption, frames, coverage
 
 
@@ -324,7 +325,7 @@ def main():
             predicted_x0 = forward(xt, sigma * 1000, text(captions).to(device)).sample.float()
         velocity = (xt - predicted_x0) / s.clamp(min=MIN_SIGMA)
         if args.object_weight > 0:
-            w = object_weights(torch.stack([c[2] for c in clips]), args.object_weight).to(device)
+            w = object_weights(torch.stack([c[2] for c in fresh]).to(device), args.object_weight).repeat(args.noise_draws, 1, 1, 1, 1)
             loss = (w * (velocity - (noise - x0)) ** 2).sum() / w.sum()
         else:
             loss = F.mse_loss(velocity, noise - x0)
