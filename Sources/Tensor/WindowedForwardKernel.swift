@@ -5,6 +5,10 @@ import Foundation
 enum WindowedForwardKernel {
     /// items: flattened (batch, query) indices. q [B, Nq, d], k [B, Nk, d], v [B, Nk, dv] → out [B, Nq, dv],
     /// logSumExp [B, Nq]; origins: (row, column) per query, or per batch entry and query when `perBatchOrigins`.
+    ///
+    /// Where the queries lie on the key grid (Nq = Nk), query rows go `tileRows` at a time, the blocks at the same
+    /// columns of each side by side, phase by phase: each block's window rows are the one above's but one, so its keys
+    /// and values are still in L1 from that block's pass, where one query row at a time reloads every band from L2.
     @inline(__always)
     static func run(
         _ items: Range<Int>, q qs: UnsafePointer<Float>, k ks: UnsafePointer<Float>, v vs: UnsafePointer<Float>,
@@ -12,52 +16,140 @@ enum WindowedForwardKernel {
         origins: UnsafePointer<Int32>, perBatchOrigins: Bool, nq: Int, nk: Int, d: Int, dv: Int,
         windows: WindowGeometry, scale: Float
     ) {
-        var scratch = BandScratch(windows)
-        defer { scratch.deallocate() }
-        let slots = scratch.slots
+        let tileRows = tileRowCount
+        let scratch = UnsafeMutablePointer<BandScratch>.allocate(capacity: tileRows)
+        for i in 0..<tileRows { (scratch + i).initialize(to: BandScratch(windows)) }
+        let blocks = UnsafeMutablePointer<ForwardBlock>.allocate(capacity: tileRows)
+        let cursors = UnsafeMutablePointer<Int>.allocate(capacity: tileRows)
+        defer {
+            for i in 0..<tileRows { scratch[i].deallocate() }
+            scratch.deinitialize(count: tileRows).deallocate()
+            blocks.deallocate()
+            cursors.deallocate()
+        }
+        let buffers = ForwardBuffers(q: qs, k: ks, v: vs, out: os, logSumExp: ls, origins: origins, perBatch: perBatchOrigins,
+                                     nq: nq, nk: nk, d: d, dv: dv, windows: windows, scale: scale)
+        let row = windows.keyWidth
         var item = items.lowerBound
-        while item < items.upperBound {
-            let band = Band(item, end: items.upperBound, nq: nq, origins: origins, perBatch: perBatchOrigins, windows)
-            scratch.setColumns(width: band.width, windows)
-            let b = item / nq
-            let kBand = ks + (b * nk + band.firstKey) * d, vBand = vs + (b * nk + band.firstKey) * dv
-            let (q0, q1, q2) = band.rows(qs + item * d, d)
-            let (p0, p1, p2) = band.rows(scratch.weights, slots)
-            let staircase = band.isStaircase(windows)
-            band.prefetchNext(keys: kBand, d: d, values: vBand, dv: dv, windows)
-            for run in 0..<windows.height {
-                let u = run * band.width, keys = kBand + run * windows.keyWidth * d
-                if band.count == 1 {
-                    KeyDots.dots(q0, keys, count: band.width, d: d, scale: scale, into: p0 + u)
-                } else if staircase {
-                    KeyDots.staircase(q0, q1, q2, keys, width: windows.width, d: d, scale: scale, into: p0 + u, p1 + u, p2 + u)
-                } else {
-                    KeyDots.dots(q0, q1, q2, keys, count: band.width, d: d, scale: scale, into: p0 + u, p1 + u, p2 + u)
+        while nq == nk && item + 2 * row <= items.upperBound {
+            let rows = min(tileRows, (items.upperBound - item) / row)
+            for i in 0..<rows { cursors[i] = item + i * row }
+            while (0..<rows).allSatisfy({ cursors[$0] < item + ($0 + 1) * row }) {
+                for i in 0..<rows {
+                    (blocks + i).initialize(to: ForwardBlock(cursors[i], end: item + (i + 1) * row, buffers, &scratch[i]))
+                    blocks[i].prefetchNext(buffers)
+                }
+                for i in 0..<rows { blocks[i].score(buffers, scratch[i]) }
+                for i in 0..<rows { blocks[i].scales = blocks[i].normalise(buffers, scratch[i]) }
+                for i in 0..<rows {
+                    blocks[i].combine(buffers, scratch[i], scaledBy: blocks[i].scales)
+                    cursors[i] += blocks[i].band.count
                 }
             }
-            // Lanes past the block's queries stay 1, so that their logarithm is harmless.
-            var totals = Vec(repeating: 1), maxima = Vec()
-            for i in 0..<band.count {
-                let p = scratch.weights + i * slots
-                let (lo, hi) = band.columns(i, windows)
-                maxima[i] = scratch.windowMax(p, lo, hi)
-                totals[i] = scratch.windowExp(p, lo, hi, subtracting: maxima[i])
-            }
-            let lse = maxima + VectorMath.log(totals)
-            for i in 0..<band.count { ls[item + i] = lse[i] }
-            let scales = 1 / SIMD3(totals[0], totals[1], totals[2])
-            let (o0, o1, o2) = band.rows(os + item * dv, dv)
-            if band.count == 1 {
-                KeyBand.combine(p0, rows: vBand, width: dv, runs: windows.height, runLength: band.width,
-                                runStride: windows.keyWidth, scaledBy: scales[0], into: o0)
-            } else if staircase {
-                KeyBand.combineStaircase(p0, p1, p2, rows: vBand, width: dv, runs: windows.height, windowWidth: windows.width,
-                                         runStride: windows.keyWidth, scaledBy: scales, into: o0, o1, o2)
-            } else {
-                KeyBand.combine(p0, p1, p2, rows: vBand, width: dv, runs: windows.height, runLength: band.width,
-                                runStride: windows.keyWidth, scaledBy: scales, into: o0, o1, o2)
-            }
-            item += band.count
+            // The rows' blocks line up unless their windows differ in shape; any left go one by one.
+            for i in 0..<rows { _ = ForwardBlock.each(cursors[i]..<item + (i + 1) * row, buffers, &scratch[i]) }
+            item += rows * row
         }
+        _ = ForwardBlock.each(item..<items.upperBound, buffers, &scratch[0])
+    }
+
+    /// Two rows measured 4–7 % faster than one at d = 128 (fastest of 300 calls); four were no better than two.
+    static let tileRowCount = 2
+}
+
+/// The forward pass's inputs and outputs, as `WindowedForwardKernel.run` takes them.
+struct ForwardBuffers {
+    let q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>
+    let out: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>
+    let origins: UnsafePointer<Int32>, perBatch: Bool
+    let nq: Int, nk: Int, d: Int, dv: Int
+    let windows: WindowGeometry, scale: Float
+}
+
+/// One block of queries (see `Band`) through the three phases of the forward pass: its window dots into the
+/// scratch's weight rows, the masked softmax over them, and the weighted sums of its values.
+struct ForwardBlock {
+    let item: Int, band: Band
+    let keys: UnsafePointer<Float>, values: UnsafePointer<Float>
+    var scales = SIMD3<Float>()
+
+    @inline(__always)
+    init(_ item: Int, end: Int, _ x: ForwardBuffers, _ scratch: inout BandScratch) {
+        self.item = item
+        band = Band(item, end: end, nq: x.nq, origins: x.origins, perBatch: x.perBatch, x.windows)
+        scratch.setColumns(width: band.width, x.windows)
+        let b = item / x.nq
+        keys = x.k + (b * x.nk + band.firstKey) * x.d
+        values = x.v + (b * x.nk + band.firstKey) * x.dv
+    }
+
+    @inline(__always)
+    func prefetchNext(_ x: ForwardBuffers) {
+        band.prefetchNext(keys: keys, d: x.d, values: values, dv: x.dv, x.windows)
+    }
+
+    @inline(__always)
+    func score(_ x: ForwardBuffers, _ scratch: BandScratch) {
+        let windows = x.windows, slots = scratch.slots
+        let (q0, q1, q2) = band.rows(x.q + item * x.d, x.d)
+        let (p0, p1, p2) = band.rows(scratch.weights, slots)
+        let staircase = band.isStaircase(windows)
+        for run in 0..<windows.height {
+            let u = run * band.width, keys = self.keys + run * windows.keyWidth * x.d
+            if band.count == 1 {
+                KeyDots.dots(q0, keys, count: band.width, d: x.d, scale: x.scale, into: p0 + u)
+            } else if staircase {
+                KeyDots.staircase(q0, q1, q2, keys, width: windows.width, d: x.d, scale: x.scale, into: p0 + u, p1 + u, p2 + u)
+            } else {
+                KeyDots.dots(q0, q1, q2, keys, count: band.width, d: x.d, scale: x.scale, into: p0 + u, p1 + u, p2 + u)
+            }
+        }
+    }
+
+    /// Leaves exp(dot − max) in the weight rows, writes the log-sum-exps and returns each query's 1 / Σ exp.
+    @inline(__always)
+    func normalise(_ x: ForwardBuffers, _ scratch: BandScratch) -> SIMD3<Float> {
+        // Lanes past the block's queries stay 1, so that their logarithm is harmless.
+        var totals = Vec(repeating: 1), maxima = Vec()
+        for i in 0..<band.count {
+            let p = scratch.weights + i * scratch.slots
+            let (lo, hi) = band.columns(i, x.windows)
+            maxima[i] = scratch.windowMax(p, lo, hi)
+            totals[i] = scratch.windowExp(p, lo, hi, subtracting: maxima[i])
+        }
+        let lse = maxima + VectorMath.log(totals)
+        for i in 0..<band.count { x.logSumExp[item + i] = lse[i] }
+        return 1 / SIMD3(totals[0], totals[1], totals[2])
+    }
+
+    @inline(__always)
+    func combine(_ x: ForwardBuffers, _ scratch: BandScratch, scaledBy scales: SIMD3<Float>) {
+        let windows = x.windows, dv = x.dv
+        let (p0, p1, p2) = band.rows(scratch.weights, scratch.slots)
+        let (o0, o1, o2) = band.rows(x.out + item * dv, dv)
+        if band.count == 1 {
+            KeyBand.combine(p0, rows: values, width: dv, runs: windows.height, runLength: band.width,
+                            runStride: windows.keyWidth, scaledBy: scales[0], into: o0)
+        } else if band.isStaircase(windows) {
+            KeyBand.combineStaircase(p0, p1, p2, rows: values, width: dv, runs: windows.height, windowWidth: windows.width,
+                                     runStride: windows.keyWidth, scaledBy: scales, into: o0, o1, o2)
+        } else {
+            KeyBand.combine(p0, p1, p2, rows: values, width: dv, runs: windows.height, runLength: band.width,
+                            runStride: windows.keyWidth, scaledBy: scales, into: o0, o1, o2)
+        }
+    }
+
+    /// Runs the blocks of `items` one after another, each through all three phases; returns the range's end.
+    @inline(__always)
+    static func each(_ items: Range<Int>, _ x: ForwardBuffers, _ scratch: inout BandScratch) -> Int {
+        var item = items.lowerBound
+        while item < items.upperBound {
+            let block = ForwardBlock(item, end: items.upperBound, x, &scratch)
+            block.prefetchNext(x)
+            block.score(x, scratch)
+            block.combine(x, scratch, scaledBy: block.normalise(x, scratch))
+            item += block.band.count
+        }
+        return item
     }
 }
