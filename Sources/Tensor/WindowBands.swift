@@ -141,6 +141,45 @@ struct BandScratch {
         return VectorMath.largestLane(VectorMath.max(m0, m1))
     }
 
+    /// `windowMax` then `windowExp` for a block's three rows, the rows side by side in each pass: three independent
+    /// chains of vectors for the processor to overlap, and one tree of lane sums for the three totals.
+    @inline(__always)
+    func windowSoftmax(
+        _ p0: UnsafeMutablePointer<Float>, _ p1: UnsafeMutablePointer<Float>, _ p2: UnsafeMutablePointer<Float>,
+        lo: SIMD3<Int32>, hi: SIMD3<Int32>
+    ) -> (maxima: SIMD3<Float>, totals: SIMD3<Float>) {
+        let l0 = VecBits(repeating: lo[0]), l1 = VecBits(repeating: lo[1]), l2 = VecBits(repeating: lo[2])
+        let h0 = VecBits(repeating: hi[0]), h1 = VecBits(repeating: hi[1]), h2 = VecBits(repeating: hi[2])
+        let none = Vec(repeating: -.infinity)
+        var m0 = none, m1 = none, m2 = none
+        var j = 0
+        while j < bandSlots {
+            m0 = VectorMath.max(m0, none.replacing(with: VectorMath.load(p0 + j), where: window(j, l0, h0)))
+            m1 = VectorMath.max(m1, none.replacing(with: VectorMath.load(p1 + j), where: window(j, l1, h1)))
+            m2 = VectorMath.max(m2, none.replacing(with: VectorMath.load(p2 + j), where: window(j, l2, h2)))
+            j += Vec.scalarCount
+        }
+        let maxima = SIMD3(VectorMath.largestLane(m0), VectorMath.largestLane(m1), VectorMath.largestLane(m2))
+        let s0 = Vec(repeating: maxima[0]), s1 = Vec(repeating: maxima[1]), s2 = Vec(repeating: maxima[2])
+        var t0 = Vec(), t1 = Vec(), t2 = Vec()
+        j = 0
+        while j < bandSlots {
+            var e0 = Vec(), e1 = Vec(), e2 = Vec()
+            e0.replace(with: VectorMath.exp(VectorMath.load(p0 + j) - s0), where: window(j, l0, h0))
+            e1.replace(with: VectorMath.exp(VectorMath.load(p1 + j) - s1), where: window(j, l1, h1))
+            e2.replace(with: VectorMath.exp(VectorMath.load(p2 + j) - s2), where: window(j, l2, h2))
+            VectorMath.store(e0, p0 + j)
+            VectorMath.store(e1, p1 + j)
+            VectorMath.store(e2, p2 + j)
+            t0 += e0
+            t1 += e1
+            t2 += e2
+            j += Vec.scalarCount
+        }
+        let sums = VectorMath.laneSums(t0, t1, t2, Vec(), Vec(), Vec(), Vec(), Vec())
+        return (maxima, SIMD3(sums[0], sums[1], sums[2]))
+    }
+
     /// p ← exp(p − shift) in band columns [lo, hi), 0 elsewhere; returns the row sum.
     @inline(__always)
     func windowExp(_ p: UnsafeMutablePointer<Float>, _ lo: Int32, _ hi: Int32, subtracting shift: Float) -> Float {

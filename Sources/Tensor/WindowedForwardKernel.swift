@@ -111,11 +111,17 @@ struct ForwardBlock {
     func normalise(_ x: ForwardBuffers, _ scratch: BandScratch) -> SIMD3<Float> {
         // Lanes past the block's queries stay 1, so that their logarithm is harmless.
         var totals = Vec(repeating: 1), maxima = Vec()
-        for i in 0..<band.count {
-            let p = scratch.weights + i * scratch.slots
-            let (lo, hi) = band.columns(i, x.windows)
-            maxima[i] = scratch.windowMax(p, lo, hi)
-            totals[i] = scratch.windowExp(p, lo, hi, subtracting: maxima[i])
+        if band.count == 3 {
+            let (p0, p1, p2) = band.rows(scratch.weights, scratch.slots)
+            let (lo0, hi0) = band.columns(0, x.windows), (lo1, hi1) = band.columns(1, x.windows)
+            let (lo2, hi2) = band.columns(2, x.windows)
+            let (m, t) = scratch.windowSoftmax(p0, p1, p2, lo: SIMD3(lo0, lo1, lo2), hi: SIMD3(hi0, hi1, hi2))
+            for i in 0..<3 { (maxima[i], totals[i]) = (m[i], t[i]) }
+        } else {
+            let p = scratch.weights
+            let (lo, hi) = band.columns(0, x.windows)
+            maxima[0] = scratch.windowMax(p, lo, hi)
+            totals[0] = scratch.windowExp(p, lo, hi, subtracting: maxima[0])
         }
         let lse = maxima + VectorMath.log(totals)
         for i in 0..<band.count { x.logSumExp[item + i] = lse[i] }
