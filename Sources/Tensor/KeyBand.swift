@@ -13,16 +13,17 @@ enum KeyBand {
         _ p0: UnsafePointer<Float>, _ p1: UnsafePointer<Float>, _ p2: UnsafePointer<Float>,
         rows: UnsafePointer<Float>, width: Int, runs: Int, runLength: Int, runStride: Int, scaledBy scales: SIMD3<Float>,
         into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>,
-        fromColumn start: Int = 0
+        fromColumn start: Int = 0, weightStep step: Int = 1, runWeightStep: Int? = nil
     ) {
         let f0 = Vec(repeating: scales[0]), f1 = Vec(repeating: scales[1]), f2 = Vec(repeating: scales[2])
+        let runStep = runWeightStep ?? runLength
         var c = start
         while c + 4 * lanes <= width {
             var a00 = Vec(), a01 = Vec(), a02 = Vec(), a03 = Vec()
             var a10 = Vec(), a11 = Vec(), a12 = Vec(), a13 = Vec()
             var a20 = Vec(), a21 = Vec(), a22 = Vec(), a23 = Vec()
             for run in 0..<runs {
-                var x = rows + run * runStride * width + c, u = run * runLength
+                var x = rows + run * runStride * width + c, u = run * runStep
                 for _ in 0..<runLength {
                     let w0 = Vec(repeating: p0[u]), w1 = Vec(repeating: p1[u]), w2 = Vec(repeating: p2[u])
                     var v = VectorMath.load(x)
@@ -34,7 +35,7 @@ enum KeyBand {
                     v = VectorMath.load(x + 3 * lanes)
                     a03.addProduct(w0, v); a13.addProduct(w1, v); a23.addProduct(w2, v)
                     x += width
-                    u &+= 1
+                    u &+= step
                 }
             }
             VectorMath.store(a00 * f0, o0 + c); VectorMath.store(a01 * f0, o0 + c + lanes)
@@ -48,12 +49,12 @@ enum KeyBand {
         while c + lanes <= width {
             var a0 = Vec(), a1 = Vec(), a2 = Vec()
             for run in 0..<runs {
-                let first = rows + run * runStride * width + c, u0 = run * runLength
+                let first = rows + run * runStride * width + c, u0 = run * runStep
                 for u in 0..<runLength {
-                    let v = VectorMath.load(first + u * width)
-                    a0.addProduct(Vec(repeating: p0[u0 + u]), v)
-                    a1.addProduct(Vec(repeating: p1[u0 + u]), v)
-                    a2.addProduct(Vec(repeating: p2[u0 + u]), v)
+                    let v = VectorMath.load(first + u * width), w = u0 + u * step
+                    a0.addProduct(Vec(repeating: p0[w]), v)
+                    a1.addProduct(Vec(repeating: p1[w]), v)
+                    a2.addProduct(Vec(repeating: p2[w]), v)
                 }
             }
             VectorMath.store(a0 * f0, o0 + c); VectorMath.store(a1 * f1, o1 + c); VectorMath.store(a2 * f2, o2 + c)
@@ -62,8 +63,11 @@ enum KeyBand {
         while c < width {
             var a = SIMD4<Float>()
             for run in 0..<runs {
-                let first = rows + run * runStride * width + c, u0 = run * runLength
-                for u in 0..<runLength { a += SIMD4(p0[u0 + u], p1[u0 + u], p2[u0 + u], 0) * first[u * width] }
+                let first = rows + run * runStride * width + c, u0 = run * runStep
+                for u in 0..<runLength {
+                    let w = u0 + u * step
+                    a += SIMD4(p0[w], p1[w], p2[w], 0) * first[u * width]
+                }
             }
             o0[c] = a[0] * scales[0]; o1[c] = a[1] * scales[1]; o2[c] = a[2] * scales[2]
             c += 1
@@ -74,14 +78,15 @@ enum KeyBand {
     @inlinable @inline(__always)
     static func combine(
         _ p: UnsafePointer<Float>, rows: UnsafePointer<Float>, width: Int, runs: Int, runLength: Int, runStride: Int,
-        scaledBy scale: Float, into o: UnsafeMutablePointer<Float>
+        scaledBy scale: Float, into o: UnsafeMutablePointer<Float>, weightStep step: Int = 1, runWeightStep: Int? = nil
     ) {
         let f = Vec(repeating: scale)
+        let runStep = runWeightStep ?? runLength
         var c = 0
         while c + 8 * lanes <= width {
             var a0 = Vec(), a1 = Vec(), a2 = Vec(), a3 = Vec(), a4 = Vec(), a5 = Vec(), a6 = Vec(), a7 = Vec()
             for run in 0..<runs {
-                var x = rows + run * runStride * width + c, u = run * runLength
+                var x = rows + run * runStride * width + c, u = run * runStep
                 for _ in 0..<runLength {
                     let w = Vec(repeating: p[u])
                     a0.addProduct(w, VectorMath.load(x)); a1.addProduct(w, VectorMath.load(x + lanes))
@@ -89,7 +94,7 @@ enum KeyBand {
                     a4.addProduct(w, VectorMath.load(x + 4 * lanes)); a5.addProduct(w, VectorMath.load(x + 5 * lanes))
                     a6.addProduct(w, VectorMath.load(x + 6 * lanes)); a7.addProduct(w, VectorMath.load(x + 7 * lanes))
                     x += width
-                    u &+= 1
+                    u &+= step
                 }
             }
             VectorMath.store(a0 * f, o + c); VectorMath.store(a1 * f, o + c + lanes)
@@ -102,8 +107,8 @@ enum KeyBand {
         while c + lanes <= width {
             var a = Vec()
             for run in 0..<runs {
-                let first = rows + run * runStride * width + c, u0 = run * runLength
-                for u in 0..<runLength { a.addProduct(Vec(repeating: p[u0 + u]), VectorMath.load(first + u * width)) }
+                let first = rows + run * runStride * width + c, u0 = run * runStep
+                for u in 0..<runLength { a.addProduct(Vec(repeating: p[u0 + u * step]), VectorMath.load(first + u * width)) }
             }
             VectorMath.store(a * f, o + c)
             c += lanes
@@ -111,8 +116,8 @@ enum KeyBand {
         while c < width {
             var a: Float = 0
             for run in 0..<runs {
-                let first = rows + run * runStride * width + c, u0 = run * runLength
-                for u in 0..<runLength { a += p[u0 + u] * first[u * width] }
+                let first = rows + run * runStride * width + c, u0 = run * runStep
+                for u in 0..<runLength { a += p[u0 + u * step] * first[u * width] }
             }
             o[c] = a * scale
             c += 1
@@ -130,10 +135,11 @@ enum KeyBand {
     static func combineStaircase(
         _ p0: UnsafePointer<Float>, _ p1: UnsafePointer<Float>, _ p2: UnsafePointer<Float>,
         rows: UnsafePointer<Float>, width: Int, runs: Int, windowWidth: Int, runStride: Int, scaledBy scales: SIMD3<Float>,
-        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>
+        into o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>, _ o2: UnsafeMutablePointer<Float>,
+        weightStep step: Int = 1, runWeightStep: Int? = nil
     ) {
         let f0 = Vec(repeating: scales[0]), f1 = Vec(repeating: scales[1]), f2 = Vec(repeating: scales[2])
-        let runLength = windowWidth + 2
+        let runLength = windowWidth + 2, runStep = runWeightStep ?? runLength
         let exact = VectorMath.vectorRegisters >= 32
         var c = 0
         while c + 4 * lanes <= width {
@@ -142,14 +148,14 @@ enum KeyBand {
             var a20 = Vec(), a21 = Vec(), a22 = Vec(), a23 = Vec()
             for run in 0..<runs {
                 var x = rows + run * runStride * width + c
-                let u = run * runLength
+                let u = run * runStep
                 let first = Vec(repeating: p0[u])
                 a00.addProduct(first, VectorMath.load(x)); a01.addProduct(first, VectorMath.load(x + lanes))
                 a02.addProduct(first, VectorMath.load(x + 2 * lanes)); a03.addProduct(first, VectorMath.load(x + 3 * lanes))
                 x += width
                 if exact {
-                    let w0 = Vec(repeating: p0[u + 1])
-                    let w1 = Vec(repeating: p1[u + 1])
+                    let w0 = Vec(repeating: p0[u + step])
+                    let w1 = Vec(repeating: p1[u + step])
                     var v = VectorMath.load(x)
                     a00.addProduct(w0, v); a10.addProduct(w1, v)
                     v = VectorMath.load(x + lanes)
@@ -160,7 +166,8 @@ enum KeyBand {
                     a03.addProduct(w0, v); a13.addProduct(w1, v)
                     x += width
                 }
-                for k in u + (exact ? 2 : 1)..<u + windowWidth + (exact ? 0 : 1) {
+                for column in (exact ? 2 : 1)..<windowWidth + (exact ? 0 : 1) {
+                    let k = u + column * step
                     let w0 = Vec(repeating: p0[k]), w1 = Vec(repeating: p1[k]), w2 = Vec(repeating: p2[k])
                     var v = VectorMath.load(x)
                     a00.addProduct(w0, v); a10.addProduct(w1, v); a20.addProduct(w2, v)
@@ -173,7 +180,7 @@ enum KeyBand {
                     x += width
                 }
                 if exact {
-                    let w1 = Vec(repeating: p1[u + windowWidth]), w2 = Vec(repeating: p2[u + windowWidth])
+                    let w1 = Vec(repeating: p1[u + windowWidth * step]), w2 = Vec(repeating: p2[u + windowWidth * step])
                     var v = VectorMath.load(x)
                     a10.addProduct(w1, v); a20.addProduct(w2, v)
                     v = VectorMath.load(x + lanes)
@@ -184,7 +191,7 @@ enum KeyBand {
                     a13.addProduct(w1, v); a23.addProduct(w2, v)
                     x += width
                 }
-                let w2 = Vec(repeating: p2[u + windowWidth + 1])
+                let w2 = Vec(repeating: p2[u + (windowWidth + 1) * step])
                 a20.addProduct(w2, VectorMath.load(x)); a21.addProduct(w2, VectorMath.load(x + lanes))
                 a22.addProduct(w2, VectorMath.load(x + 2 * lanes)); a23.addProduct(w2, VectorMath.load(x + 3 * lanes))
             }
@@ -198,7 +205,7 @@ enum KeyBand {
         }
         if c < width {
             combine(p0, p1, p2, rows: rows, width: width, runs: runs, runLength: runLength, runStride: runStride,
-                    scaledBy: scales, into: o0, o1, o2, fromColumn: c)
+                    scaledBy: scales, into: o0, o1, o2, fromColumn: c, weightStep: step, runWeightStep: runStep)
         }
     }
 

@@ -29,7 +29,29 @@ enum WindowedForwardKernel {
         }
         let buffers = ForwardBuffers(q: qs, k: ks, v: vs, out: os, logSumExp: ls, origins: origins, perBatch: perBatchOrigins,
                                      nq: nq, nk: nk, d: d, dv: dv, windows: windows, scale: scale)
-        let row = windows.keyWidth
+        // Whole frames whose windows follow their queries go through the transposed kernel (see `FrameForward`);
+        // it needs 32 registers for its block of accumulators, and d in whole 8 × 8 transposes.
+        let firstEntry = (items.lowerBound + nq - 1) / nq, endEntry = items.upperBound / nq
+        if VectorMath.vectorRegisters >= 32 && nq == nk && !perBatchOrigins && d % 8 == 0 && firstEntry < endEntry,
+           let layout = FrameForward.Layout(origins: origins, nq: nq, windows) {
+            let frame = FrameForward(layout, d: d, scale: scale, windows)
+            defer { frame.deallocate() }
+            tiledRows(items.lowerBound..<firstEntry * nq, buffers, scratch, blocks, cursors)
+            for b in firstEntry..<endEntry { frame.run(entry: b, buffers, &scratch[0]) }
+            tiledRows(endEntry * nq..<items.upperBound, buffers, scratch, blocks, cursors)
+        } else {
+            tiledRows(items, buffers, scratch, blocks, cursors)
+        }
+    }
+
+    /// The queries of `items` in blocks, query rows `tileRows` at a time where they lie on the key grid.
+    @inline(__always)
+    static func tiledRows(
+        _ items: Range<Int>, _ buffers: ForwardBuffers, _ scratch: UnsafeMutablePointer<BandScratch>,
+        _ blocks: UnsafeMutablePointer<ForwardBlock>, _ cursors: UnsafeMutablePointer<Int>
+    ) {
+        let tileRows = tileRowCount, nq = buffers.nq, nk = buffers.nk
+        let row = buffers.windows.keyWidth
         var item = items.lowerBound
         while nq == nk && item + 2 * row <= items.upperBound {
             let rows = min(tileRows, (items.upperBound - item) / row)

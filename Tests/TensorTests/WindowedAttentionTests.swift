@@ -128,6 +128,21 @@ import Tensor
         expectMaskedReference(q, k, v, upstream, windows, batchOrigins: true, scale: 0.3)
     }
 
+    /// Frames wide enough for the transposed forward pass (`FrameForward`: 16 lanes, d a multiple of 8): its lanes
+    /// serve the middle columns, in chunks of rows that share a row offset (several chunks per frame, the last one
+    /// short), windows of 3 to 7 columns in one pass (9 is wider and goes per query), dv = 37 with the value sums'
+    /// tails; the edge columns go through the per-query kernels. Three entries on two workers split one entry
+    /// between them, which goes per query.
+    @Test(arguments: [3, 5, 7, 9])
+    func framesMatchMaskedReference(size: Int) {
+        var random = SeededRandom(seed: 70 + UInt64(size))
+        let (h, w, d, dv, batch) = (23, 40, 24, 37, 3)
+        let windows = KeyWindows.centred(gridHeight: h, gridWidth: w, size: size)
+        let q = random.tensor([batch, h * w, d]), k = random.tensor([batch, h * w, d]), v = random.tensor([batch, h * w, dv])
+        let upstream = random.tensor([batch, h * w, dv])
+        expectMaskedReference(q, k, v, upstream, windows, batchOrigins: false, scale: 0.3)
+    }
+
     /// Windowed attention's output and gradients against dense attention with the windows as an additive mask.
     func expectMaskedReference(
         _ q: Tensor, _ k: Tensor, _ v: Tensor, _ upstream: Tensor, _ windows: KeyWindows, batchOrigins: Bool, scale: Float

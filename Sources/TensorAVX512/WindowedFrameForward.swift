@@ -1,0 +1,1 @@
+../Tensor/WindowedFrameForward.swift
