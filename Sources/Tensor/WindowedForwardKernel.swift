@@ -37,7 +37,7 @@ enum WindowedForwardKernel {
             let frame = FrameForward(layout, d: d, scale: scale, windows)
             defer { frame.deallocate() }
             tiledRows(items.lowerBound..<firstEntry * nq, buffers, scratch, blocks, cursors)
-            for b in firstEntry..<endEntry { frame.run(entry: b, buffers, &scratch[0]) }
+            for b in firstEntry..<endEntry { frame.run(entry: b, buffers) }
             tiledRows(endEntry * nq..<items.upperBound, buffers, scratch, blocks, cursors)
         } else {
             tiledRows(items, buffers, scratch, blocks, cursors)

@@ -1,58 +1,59 @@
 import CPUFeatures
 
-/// Windowed attention's forward pass over whole frames, in a transposed layout, where the windows follow their
-/// queries: centred windows away from the frame's edges.
+/// Windowed attention's forward pass over whole frames, in a transposed layout, for centred windows (moved
+/// inward at the frame's edges).
 ///
-/// There, query n's window key (run, j) lies at n + Δ + run · keyWidth + j for one Δ across a stretch of rows. With
-/// queries and keys transposed to [d, N], a token per lane, the dots of `Vec.scalarCount` consecutive tokens with
-/// their (run, j) keys are lane-wise multiply-adds of two vectors at that offset from each other: no lane sums,
-/// which cost the per-query kernels about as many instructions as their multiply-adds at d = 64, and a softmax
-/// that runs lane-wise over the window slots, without masks. The value sums stay `KeyBand`'s, their weights read
-/// from the transposed scores. The columns at the frame's edges, whose windows are moved inward, go through
-/// `ForwardBlock`, chunk by chunk while their keys and values are in cache; the transposed passes compute their
-/// lanes and drop them.
+/// Query n's window key (run, j) lies at n + Δ + run · keyWidth + j for one Δ across a chunk of rows, except at the
+/// edge columns, where the window is moved inward. With queries and keys transposed to [d, N], a token per lane,
+/// the dots of `Vec.scalarCount` consecutive tokens with their (run, j) keys are lane-wise multiply-adds of two
+/// vectors at that offset from each other: no lane sums, which cost the per-query kernels about as many
+/// instructions as their multiply-adds at d = 64, and a softmax that runs lane-wise over the window slots, without
+/// masks. The value sums stay `KeyBand`'s, their weights read from the transposed scores.
+///
+/// At an edge column the slots that fall off the row would belong to the keys the moved window gains, one for
+/// one: at column 0 of a 7-wide window, slots at columns −3…−1 for keys 4…6. Those dots are computed per query
+/// and written into those slots, and the softmax, which does not care about order, runs over them as over the
+/// rest; the value sums of the edge queries read their weights back in key order. Until those edge columns went
+/// through the frame pass as well (they had gone per query), they cost 10 % of it.
 ///
 /// Measured on a 2-core Zen 4 VM (fastest and 10th-percentile of 150 calls of 12 heads on the 30 × 52 grid, r = 3,
 /// old and new binary in turn): 18 % faster than the per-query kernels at d = 64, level at d = 128, where those
-/// kernels' lane sums cost less beside their multiply-adds. The transposes read Q and K from memory and are about
-/// a sixth of the pass; done for the whole frame up front they ran from L3 (6.2 ms against 4.7 at d = 128).
+/// kernels' lane sums cost less beside their multiply-adds, with the edges per query. The transposes read Q and K
+/// from memory and are about a sixth of the pass; done for the whole frame up front they ran from L3 (6.2 ms
+/// against 4.7 at d = 128).
 struct FrameForward {
-    /// Which queries of a frame the layout serves: columns [first, end) of every row, each window starting `shift`
-    /// columns left of its query, on row `windowRows[row]`.
+    /// The frame's windows as the layout serves them: each query's window starts `shift` columns left of it, moved
+    /// inward to the frame's edges, on row `windowRows[row]` for every query of the row.
     struct Layout {
-        let first: Int, end: Int, shift: Int
+        let shift: Int
         let windowRows: [Int]
 
-        /// nil unless the window is at most `passColumns` wide and the frame's middle columns share one shift, at
-        /// least a vector of them, and a window row per row. Wider windows stay with the per-query kernels: at
-        /// 21 × 21 on the 52-column grid 20 columns are edge columns, and the frame pass was 20 % slower.
+        /// Edge columns on each side: [0, left) have their windows moved right, [keyWidth − right, keyWidth) left.
+        let left: Int, right: Int
+
+        /// nil unless the window is at most `passColumns` wide, every window is centred and moved inward that way,
+        /// the edge columns on each side are at most 3 (the query blocks of `KeyDots` and `KeyBand`), and the frame
+        /// is at least a vector and two windows wide. Wider windows stay with the per-query kernels: at 21 × 21 on
+        /// the 52-column grid 20 columns are edge columns, and the frame pass was 20 % slower.
         init?(origins: UnsafePointer<Int32>, nq: Int, _ windows: WindowGeometry) {
-            let width = windows.keyWidth, middle = width / 2
-            guard nq == windows.keyHeight * width, windows.width >= 3, windows.width <= FrameForward.passColumns,
-                  width >= Vec.scalarCount else { return nil }
+            let width = windows.keyWidth, w = windows.width, middle = width / 2
+            guard nq == windows.keyHeight * width, w >= 3, w <= FrameForward.passColumns,
+                  width >= max(Vec.scalarCount, 2 * w) else { return nil }
             let shift = middle - Int(origins[2 * middle + 1])
-            guard shift >= 0 && shift < windows.width else { return nil }
-            var first = 0, end = width, rows: [Int] = []
+            guard shift >= 0, shift <= 3, w - 1 - shift <= 3 else { return nil }
+            var rows: [Int] = []
             rows.reserveCapacity(windows.keyHeight)
             for row in 0..<windows.keyHeight {
                 let o = origins + 2 * row * width
-                let windowRow = o[2 * middle]
-                @inline(__always) func follows(_ column: Int) -> Bool {
-                    o[2 * column] == windowRow && Int(o[2 * column + 1]) == column - shift
-                }
-                guard follows(middle) else { return nil }
-                var lo = middle, hi = middle + 1
-                while lo > first && follows(lo - 1) { lo -= 1 }
-                while hi < end && follows(hi) { hi += 1 }
-                first = lo
-                end = hi
+                let windowRow = o[0]
+                for column in 0..<width where o[2 * column] != windowRow
+                    || Int(o[2 * column + 1]) != min(max(column - shift, 0), width - w) { return nil }
                 rows.append(Int(windowRow))
             }
-            guard end - first >= Vec.scalarCount else { return nil }
-            self.first = first
-            self.end = end
             self.shift = shift
             windowRows = rows
+            left = shift
+            right = w - 1 - shift
         }
     }
 
@@ -78,6 +79,8 @@ struct FrameForward {
     let logSumExps: UnsafeMutablePointer<Float>, inverses: UnsafeMutablePointer<Float>
     /// The score rows of the window's slots, run by run, as float offsets from the first run's first slot.
     let slotOffsets: UnsafeMutablePointer<Int>
+    /// The edge queries' dots (three rows of 8) and weights in key order (three windows).
+    let edgeDots: UnsafeMutablePointer<Float>, edgeWeights: UnsafeMutablePointer<Float>
 
     init(_ layout: Layout, d: Int, scale: Float, _ windows: WindowGeometry) {
         let lanes = Vec.scalarCount
@@ -111,6 +114,8 @@ struct FrameForward {
         logSumExps = .allocate(capacity: scoreStride)
         inverses = .allocate(capacity: scoreStride)
         slotOffsets = .allocate(capacity: windows.size)
+        edgeDots = .allocate(capacity: 3 * 8)
+        edgeWeights = .allocate(capacity: 3 * windows.size)
         for run in 0..<windows.height {
             for j in 0..<windows.width { slotOffsets[run * windows.width + j] = (run * runSlots + j) * scoreStride }
         }
@@ -123,12 +128,14 @@ struct FrameForward {
         logSumExps.deallocate()
         inverses.deallocate()
         slotOffsets.deallocate()
+        edgeDots.deallocate()
+        edgeWeights.deallocate()
     }
 
     /// Batch entry `b` whole: out and logSumExp of all its queries. Chunk by chunk, the queries and keys a chunk
     /// reads are transposed just before it, and the next chunk's rows of them are prefetched into L2.
     @inline(__always)
-    func run(entry b: Int, _ x: ForwardBuffers, _ scratch: inout BandScratch) {
+    func run(entry b: Int, _ x: ForwardBuffers) {
         let width = windows.keyWidth, rows = layout.windowRows
         let q = x.q + b * n * d, k = x.k + b * n * d
         // Rows whose windows start the same number of rows above them share every offset.
@@ -139,7 +146,7 @@ struct FrameForward {
         }
         // The tokens below which the chunk of rows [row, end) reads queries and keys (see `chunk`).
         @inline(__always) func reads(_ row: Int, _ end: Int) -> (queries: Int, keys: Int) {
-            let n1 = (end - 1) * width + layout.end, lanes = Vec.scalarCount
+            let n1 = end * width, lanes = Vec.scalarCount
             let rowOffset = (rows[row] - row) * width
             return (n1 + windows.width + lanes, n1 + windows.width + lanes + rowOffset + (windows.height - 1) * width)
         }
@@ -155,11 +162,6 @@ struct FrameForward {
                 prefetch(k, from: keysDone, to: nextKeys)
             }
             chunk(rows: row..<end, entry: b, x)
-            for r in row..<end {
-                let start = b * n + r * width
-                ForwardBlock.each(start..<start + layout.first, x, &scratch)
-                ForwardBlock.each(start + layout.end..<start + width, x, &scratch)
-            }
             row = end
         }
     }
@@ -189,12 +191,12 @@ struct FrameForward {
         for line in Swift.stride(from: first * d, to: end * d, by: lineFloats) { fastvmt_prefetch(source + line) }
     }
 
-    /// Rows [rows) of entry b, whose windows share one row offset: dots, softmax and value sums of their columns
-    /// [first, end), the queries n0..<n1 between the first's first and the last's end treated as one run of lanes.
+    /// Rows [rows) of entry b, whose windows share one row offset: dots, softmax and value sums of all their
+    /// queries n0..<n1, treated as one run of lanes.
     @inline(__always)
     func chunk(rows: Range<Int>, entry b: Int, _ x: ForwardBuffers) {
         let lanes = Vec.scalarCount, width = windows.keyWidth, shift = layout.shift
-        let n0 = rows.lowerBound * width + layout.first, n1 = (rows.upperBound - 1) * width + layout.end
+        let n0 = rows.lowerBound * width, n1 = rows.upperBound * width
         let rowOffset = (layout.windowRows[rows.lowerBound] - rows.lowerBound) * width
         let firstSlot = scores + 2 * scoreStride + scoreMargin
         // Key lane m of a pass at p is token p + m of the window's first row (moved by rowOffset); its query for
@@ -216,8 +218,43 @@ struct FrameForward {
             }
             p += lanes
         }
+        edgeDots(rows: rows, entry: b, n0: n0, x)
         softmax(count: n1 - n0)
         combine(rows: rows, entry: b, n0: n0, x)
+    }
+
+    /// The edge queries' dots with the keys their windows gain by moving inward, into the slots that fell off
+    /// the row: on the left, query column c's slot j < shift − c holds key column c − shift + j + width; on the
+    /// right, slot j ≥ keyWidth − c + shift holds key column c − shift + j − width. Each side is one block of at
+    /// most three queries and three keys per window row (`KeyDots.dots`).
+    @inline(__always)
+    func edgeDots(rows: Range<Int>, entry b: Int, n0: Int, _ x: ForwardBuffers) {
+        let width = windows.keyWidth, w = windows.width, shift = layout.shift
+        let firstSlot = scores + 2 * scoreStride + scoreMargin
+        let e = edgeDots, e0 = e, e1 = e + 8, e2 = e + 16
+        for row in rows {
+            for side in 0..<2 {
+                let (count, firstColumn, firstKey) = side == 0 ? (layout.left, 0, w - layout.left)
+                    : (layout.right, width - layout.right, width - w)
+                guard count > 0 else { continue }
+                let token = b * n + row * width + firstColumn
+                let a0 = x.q + token * d, a1 = x.q + (token + min(1, count - 1)) * d, a2 = x.q + (token + min(2, count - 1)) * d
+                for run in 0..<windows.height {
+                    let keys = x.k + (b * n + (layout.windowRows[row] + run) * width + firstKey) * d
+                    KeyDots.dots(a0, a1, a2, keys, count: count, d: d, scale: scale, into: e0, e1, e2)
+                    for i in 0..<count {
+                        let column = firstColumn + i
+                        let lane = firstSlot + row * width + column - n0 + run * runSlots * scoreStride
+                        for key in firstKey..<firstKey + count {
+                            // The slot of key column `key` where it lies off the row from the query's unmoved window.
+                            let j = key - (column - shift)
+                            let slot = firstColumn == 0 ? j - w : j + w
+                            if slot >= 0 && slot < w && (j < 0 || j >= w) { lane[slot * scoreStride] = e[8 * i + key - firstKey] }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// s[(g · runSlots + j) · scoreStride − j] ← scale · Σ_t q[t][−j] · k[t][g · keyWidth] for key rows g < rows and
@@ -305,34 +342,61 @@ struct FrameForward {
         }
     }
 
-    /// The value sums of rows [rows) of entry b, three neighbours at a time (a staircase: their windows start one
-    /// column apart), their weights read down the score slots of their lanes; and their log-sum-exps.
+    /// The value sums of rows [rows) of entry b and their log-sum-exps. The middle columns go three neighbours at
+    /// a time (a staircase: their windows start one column apart), their weights read down the score slots of their
+    /// lanes; each side's edge columns share one window, and go as one block with their weights put in key order.
     @inline(__always)
     func combine(rows: Range<Int>, entry b: Int, n0: Int, _ x: ForwardBuffers) {
         let width = windows.keyWidth, dv = x.dv, step = scoreStride, runStep = runSlots * scoreStride
+        let w = windows.width, shift = layout.shift
         let first = scores + 2 * scoreStride + scoreMargin
         for row in rows {
             let keyRow = layout.windowRows[row]
-            var column = layout.first
-            while column < layout.end {
-                let token = row * width + column, offset = token - n0
-                let values = x.v + (b * n + keyRow * width + column - layout.shift) * dv
+            for side in 0..<2 {
+                let (count, firstColumn, firstKey) = side == 0 ? (layout.left, 0, 0) : (layout.right, width - layout.right, width - w)
+                guard count > 0 else { continue }
+                for i in 0..<count {
+                    let column = firstColumn + i, lane = first + row * width + column - n0
+                    let weights = edgeWeights + i * windows.size
+                    // The slot of window column `key`: where it lies from the unmoved window, off the row by a
+                    // whole window where it fell off (see `edgeDots`).
+                    let offRow = firstKey - (column - shift)
+                    for key in 0..<w {
+                        let j = offRow + key, slot = j < 0 ? j + w : j >= w ? j - w : j
+                        let from = lane + slot * scoreStride
+                        for run in 0..<windows.height { weights[run * w + key] = from[run * runStep] }
+                    }
+                }
+                let token = row * width + firstColumn, offset = token - n0
+                let second = min(1, count - 1), third = min(2, count - 1)
                 let out = x.out + (b * n + token) * dv
-                let w = first + offset
-                if column + 3 <= layout.end {
+                KeyBand.combine(edgeWeights, edgeWeights + second * windows.size, edgeWeights + third * windows.size,
+                                rows: x.v + (b * n + keyRow * width + firstKey) * dv, width: dv, runs: windows.height,
+                                runLength: w, runStride: width,
+                                scaledBy: SIMD3(inverses[offset], inverses[offset + second], inverses[offset + third]),
+                                into: out, out + second * dv, out + third * dv)
+            }
+            var column = layout.left
+            let end = width - layout.right
+            while column < end {
+                let token = row * width + column, offset = token - n0
+                let values = x.v + (b * n + keyRow * width + column - shift) * dv
+                let out = x.out + (b * n + token) * dv
+                let weights = first + offset
+                if column + 3 <= end {
                     // Query i's weight for band column u is its window column u − i: slot row u − i of lane i.
                     let scales = SIMD3(inverses[offset], inverses[offset + 1], inverses[offset + 2])
-                    KeyBand.combineStaircase(w, w + 1 - step, w + 2 - 2 * step, rows: values, width: dv, runs: windows.height,
-                                             windowWidth: windows.width, runStride: width, scaledBy: scales,
+                    KeyBand.combineStaircase(weights, weights + 1 - step, weights + 2 - 2 * step, rows: values, width: dv, runs: windows.height,
+                                             windowWidth: w, runStride: width, scaledBy: scales,
                                              into: out, out + dv, out + 2 * dv, weightStep: step, runWeightStep: runStep)
                     column += 3
                 } else {
-                    KeyBand.combine(w, rows: values, width: dv, runs: windows.height, runLength: windows.width, runStride: width,
+                    KeyBand.combine(weights, rows: values, width: dv, runs: windows.height, runLength: w, runStride: width,
                                     scaledBy: inverses[offset], into: out, weightStep: step, runWeightStep: runStep)
                     column += 1
                 }
             }
-            for column in layout.first..<layout.end {
+            for column in 0..<width {
                 let token = row * width + column
                 x.logSumExp[b * n + token] = logSumExps[token - n0]
             }
