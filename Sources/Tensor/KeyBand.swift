@@ -1,6 +1,8 @@
 /// Weighted sums between three query rows and a band of key rows: `runs` runs of `runLength` consecutive rows, the
 /// runs `runStride` rows apart (a band of window rows in a row-major key grid). Weights are per query, laid out like
-/// the band (run by run), and zero where a key lies outside the query's own window.
+/// the band (run by run), and zero where a key lies outside the query's own window; `weightStep` and `runWeightStep`
+/// spread them (a row's weights that far apart, a run's that far from the last), for the transposed scores of
+/// `FrameForward`.
 @usableFromInline
 enum KeyBand {
     @inlinable @inline(__always)

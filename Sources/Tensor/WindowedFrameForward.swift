@@ -80,7 +80,7 @@ struct FrameForward {
     /// The score rows of the window's slots, run by run, as float offsets from the first run's first slot.
     let slotOffsets: UnsafeMutablePointer<Int>
     /// The edge queries' dots (three rows of 8) and weights in key order (three windows).
-    let edgeDots: UnsafeMutablePointer<Float>, edgeWeights: UnsafeMutablePointer<Float>
+    let edgeDotRows: UnsafeMutablePointer<Float>, edgeWeights: UnsafeMutablePointer<Float>
 
     init(_ layout: Layout, d: Int, scale: Float, _ windows: WindowGeometry) {
         let lanes = Vec.scalarCount
@@ -102,11 +102,11 @@ struct FrameForward {
         keys = ReusedBuffers.shared.take(bytes: d * stride * MemoryLayout<Float>.stride).assumingMemoryBound(to: Float.self)
         // Only the margins: the transposes write every column in between (zeros past the last token).
         let written = margin + (n + 7) & ~7
-        for t in 0..<d {
-            for buffer in [queries, keys] {
-                (buffer + t * stride).initialize(repeating: 0, count: margin)
-                (buffer + t * stride + written).initialize(repeating: 0, count: stride - written)
-            }
+        for row in Swift.stride(from: 0, to: d * stride, by: stride) {
+            (queries + row).initialize(repeating: 0, count: margin)
+            (queries + row + written).initialize(repeating: 0, count: stride - written)
+            (keys + row).initialize(repeating: 0, count: margin)
+            (keys + row + written).initialize(repeating: 0, count: stride - written)
         }
         let scoreCount = (2 + windows.height * runSlots) * scoreStride
         scores = .allocate(capacity: scoreCount)
@@ -114,7 +114,7 @@ struct FrameForward {
         logSumExps = .allocate(capacity: scoreStride)
         inverses = .allocate(capacity: scoreStride)
         slotOffsets = .allocate(capacity: windows.size)
-        edgeDots = .allocate(capacity: 3 * 8)
+        edgeDotRows = .allocate(capacity: 3 * 8)
         edgeWeights = .allocate(capacity: 3 * windows.size)
         for run in 0..<windows.height {
             for j in 0..<windows.width { slotOffsets[run * windows.width + j] = (run * runSlots + j) * scoreStride }
@@ -128,7 +128,7 @@ struct FrameForward {
         logSumExps.deallocate()
         inverses.deallocate()
         slotOffsets.deallocate()
-        edgeDots.deallocate()
+        edgeDotRows.deallocate()
         edgeWeights.deallocate()
     }
 
@@ -231,7 +231,7 @@ struct FrameForward {
     func edgeDots(rows: Range<Int>, entry b: Int, n0: Int, _ x: ForwardBuffers) {
         let width = windows.keyWidth, w = windows.width, shift = layout.shift
         let firstSlot = scores + 2 * scoreStride + scoreMargin
-        let e = edgeDots, e0 = e, e1 = e + 8, e2 = e + 16
+        let e = edgeDotRows, e0 = e, e1 = e + 8, e2 = e + 16
         for row in rows {
             for side in 0..<2 {
                 let (count, firstColumn, firstKey) = side == 0 ? (layout.left, 0, w - layout.left)
@@ -246,10 +246,11 @@ struct FrameForward {
                         let column = firstColumn + i
                         let lane = firstSlot + row * width + column - n0 + run * runSlots * scoreStride
                         for key in firstKey..<firstKey + count {
-                            // The slot of key column `key` where it lies off the row from the query's unmoved window.
+                            // The slot of key column `key` off the row from the query's unmoved window: in range
+                            // only where the key lies past that window (j ≥ w on the left, j < 0 on the right).
                             let j = key - (column - shift)
                             let slot = firstColumn == 0 ? j - w : j + w
-                            if slot >= 0 && slot < w && (j < 0 || j >= w) { lane[slot * scoreStride] = e[8 * i + key - firstKey] }
+                            if slot >= 0 && slot < w { lane[slot * scoreStride] = e[8 * i + key - firstKey] }
                         }
                     }
                 }

@@ -129,10 +129,10 @@ import Tensor
     }
 
     /// Frames wide enough for the transposed forward pass (`FrameForward`: 16 lanes, d a multiple of 8): its lanes
-    /// serve the middle columns, in chunks of rows that share a row offset (several chunks per frame, the last one
-    /// short), windows of 3 to 7 columns in one pass (9 is wider and goes per query), dv = 37 with the value sums'
-    /// tails; the edge columns go through the per-query kernels. Three entries on two workers split one entry
-    /// between them, which goes per query.
+    /// serve every column, the edge columns' moved windows included, in chunks of rows that share a row offset
+    /// (several chunks per frame, the last one short), windows of 3 to 7 columns in one pass (9 is wider and goes
+    /// per query), dv = 37 with the value sums' tails. Three entries on two workers split one entry between them,
+    /// which goes per query.
     @Test(arguments: [3, 5, 7, 9])
     func framesMatchMaskedReference(size: Int) {
         var random = SeededRandom(seed: 70 + UInt64(size))
